@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PennylaneConfig(AppConfig):
+    name = "pennylane"
+    verbose_name = "Pennylane"
