@@ -81,7 +81,28 @@ TRACKED_FIELDS = (
 )
 
 
+class ActivityQuerySet(models.QuerySet["Activity"]):
+    """Bulk paths send no post_save, so they would silently skip the triggers (RELIABILITY.md
+    F24): they are refused for the fields triggers look at. Go through activities.services."""
+
+    def update(self, **kwargs: Any) -> int:
+        touched = {name.removesuffix("_id") for name in kwargs} & {f.removesuffix("_id") for f in TRACKED_FIELDS}
+        if touched:
+            raise TypeError(
+                f"Activity.objects.update() on {sorted(touched)} would bypass the triggers: use activities.services"
+            )
+        return super().update(**kwargs)
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("Activity bulk_create would bypass the triggers: use activities.services.activity_create")
+
+    def bulk_update(self, objs: Any, fields: Any, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("Activity bulk_update would bypass the triggers: use activities.services.activity_update")
+
+
 class Activity(models.Model):
+    objects = ActivityQuerySet.as_manager()
+
     business_unit = models.ForeignKey(BusinessUnit, on_delete=models.CASCADE, related_name="activities")
     reference = models.CharField(_("référence"), max_length=100, validators=[validate_no_nul])
     title = models.CharField(_("titre"), max_length=300, validators=[validate_no_nul])

@@ -93,12 +93,17 @@ def _check_assignees(business_unit: BusinessUnit, users: Iterable[User]) -> list
 def _next_reference(business_unit: BusinessUnit) -> str:
     bu = BusinessUnit.objects.select_for_update().get(pk=business_unit.pk)
     number = bu.next_activity_number
+    # Skip numbers a user already took by hand, rather than refuse the creation.
+    while Activity.objects.filter(business_unit=bu, reference=f"ACT-{number:06d}").exists():
+        number += 1
     BusinessUnit.objects.filter(pk=bu.pk).update(next_activity_number=number + 1)
     return f"ACT-{number:06d}"
 
 
 def _full_clean(activity: Activity) -> None:
-    activity.full_clean(exclude=["business_unit", "activity_type", "customer"], validate_constraints=True)
+    # business_unit must not be excluded: Django skips the (business_unit, reference) unique
+    # constraint when one of its fields is excluded, and a duplicate would end in a 500.
+    activity.full_clean(exclude=["activity_type", "customer"], validate_constraints=True)
 
 
 @transaction.atomic
@@ -162,18 +167,28 @@ def activity_create(
     return activity
 
 
-def _save_with_history(activity: Activity, actor: Actor, *, status_message: str = "") -> dict[str, list[Any]]:
+def _save_with_history(
+    activity: Activity,
+    actor: Actor,
+    *,
+    status_message: str = "",
+    extra_changes: dict[str, list[Any]] | None = None,
+) -> dict[str, list[Any]]:
+    """Diff, write one history row (with `extra_changes`, e.g. assignees, in it), then save."""
     before = activity.loaded_values
     after = activity.tracked_values()
     changes = history.diff(before, after)
     if not changes:
-        return {}
+        if extra_changes:
+            history.history_updated(activity, actor, extra_changes)
+        return dict(extra_changes or {})
     _full_clean(activity)
+    entry_changes = {**changes, **(extra_changes or {})}
     # History first, so the "Déclenchement" rows the save may add come after it.
     if "status" in changes:
-        history.history_status(activity, actor, changes, message=status_message)
+        history.history_status(activity, actor, entry_changes, message=status_message)
     else:
-        history.history_updated(activity, actor, changes)
+        history.history_updated(activity, actor, entry_changes)
     fields = [f if not f.endswith("_id") else f[:-3] for f in changes] + ["updated_at"]
     activity.save(update_fields=fields)
     activity.remember_state()
@@ -217,14 +232,9 @@ def activity_update(
             activity.assignees.set(users)
             assignee_change = {"assignees": [old, new]}
             activity._assignees_for_snapshot = users  # type: ignore[attr-defined]
-    changes = _save_with_history(activity, actor)
-    if assignee_change and not changes:
-        history.history_updated(activity, actor, assignee_change)
-    elif assignee_change:
-        entry = activity.history.order_by("-id").first()
-        if entry is not None:
-            entry.changes = {**entry.changes, **assignee_change}
-            entry.save(update_fields=["changes"])
+    # The assignee diff goes into the row of the field changes: patching "the latest row"
+    # afterwards could hit a "Déclenchement" row the save's triggers just wrote.
+    _save_with_history(activity, actor, extra_changes=assignee_change)
     return activity
 
 
@@ -273,7 +283,7 @@ def activity_transition(
     if comment is not None:
         activity.comment = comment
     activity.status = target
-    _save_with_history(activity, actor, status_message=Action(action).label)
+    _save_with_history(activity, actor, status_message=str(Action(action).label))
     return activity
 
 
@@ -329,7 +339,8 @@ def _customer_validate(customer: Customer) -> None:
     customer.vat_number = customer.vat_number.replace(" ", "").upper()
     customer.siren = customer.siren.replace(" ", "")
     customer.country = (customer.country or "").upper()
-    customer.full_clean(exclude=["business_unit"])
+    # Not excluding business_unit, so the (business_unit, reference) unique constraint is checked.
+    customer.full_clean()
 
 
 @transaction.atomic

@@ -1,8 +1,7 @@
 """The activity status machine (product/cadulis.md section 2)."""
 
-from django.utils.translation import gettext_lazy as _
-
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Status(models.TextChoices):

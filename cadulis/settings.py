@@ -127,6 +127,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets used by several fields get one stable name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "CancelReasonEnum": "activities.status.CancelReason",
+        "CustomerKindEnum": "activities.models.CustomerKind",
+        "HistoryKindEnum": "activities.models.HistoryKind",
+    },
 }
 
 # --- Celery ---------------------------------------------------------------------------------
@@ -178,7 +184,13 @@ PENNYLANE_CLIENT_ID = env.str("PENNYLANE_CLIENT_ID", default="cadulis-demo")
 PENNYLANE_CLIENT_SECRET = env.str("PENNYLANE_CLIENT_SECRET", default="cadulis-demo-secret")
 PENNYLANE_REDIRECT_URI = env.str("PENNYLANE_REDIRECT_URI", default=f"{SITE_URL}/pennylane/callback/")
 PENNYLANE_SCOPES = env.list(
-    "PENNYLANE_SCOPES", default=["customers:all", "products:all", "customer_invoices:all", "quotes:all"]
+    "PENNYLANE_SCOPES", default=[
+        "customers:all",
+        "products:all",
+        "customer_invoices:all",
+        "quotes:all",
+        "customer_invoice_templates:readonly",
+    ]
 )
 PENNYLANE_TIMEOUT = env.float("PENNYLANE_TIMEOUT", default=20.0)
 PENNYLANE_RATE_LIMIT = env.int("PENNYLANE_RATE_LIMIT", default=25)
@@ -204,3 +216,15 @@ LOGGING = {
         "django.db.backends": {"level": "INFO", "propagate": True},
     },
 }
+
+# --- Cache ----------------------------------------------------------------------------------
+# Shared by every process when Redis is there (the trigger cache must be invalidated everywhere).
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "cadulis"}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+FIRING_MAX_ATTEMPTS = env.int("FIRING_MAX_ATTEMPTS", default=8)
+FIRING_SWEEP_STALE_SECONDS = env.int("FIRING_SWEEP_STALE_SECONDS", default=300)

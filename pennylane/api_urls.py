@@ -1,3 +1,11 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from . import api
+
+urlpatterns = [
+    path("pennylane/connection/", api.ConnectionHealthView.as_view(), name="pennylane-connection"),
+    path("billing-documents/", api.BillingDocumentListView.as_view(), name="billing-document-list"),
+    path(
+        "billing-documents/<int:pk>/", api.BillingDocumentDetailView.as_view(), name="billing-document-detail"
+    ),
+]

@@ -1,4 +1,13 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from . import views
 
 app_name = "pennylane"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("", views.connection_page, name="connection"),
+    path("connect/", views.connect, name="connect"),
+    path("callback/", views.callback, name="callback"),
+    path("test/", views.test, name="test"),
+    path("disconnect/", views.disconnect, name="disconnect"),
+    path("documents/<int:pk>/open/", views.document_open, name="document_open"),
+]

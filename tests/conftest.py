@@ -23,6 +23,17 @@ def require_service(name: str, reason: str) -> None:
     pytest.skip(f"SKIPPED, {name} not configured: {reason}")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_trigger_cache():
+    """Ids repeat across test databases: each test gets its own trigger-cache namespace."""
+    import uuid
+
+    from triggers import cache
+
+    cache.NAMESPACE = uuid.uuid4().hex
+    yield
+
+
 @pytest.fixture
 def bu(db):
     return factories.BusinessUnitFactory(name="Plomberie Martin")

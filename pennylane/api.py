@@ -1,0 +1,101 @@
+"""REST: the connection's health (never a token) and the billing documents of the caller's business unit."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from rest_framework import generics, serializers
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.permissions import principal_for_api
+from accounts.principal import Principal
+
+from .models import BillingDocument
+from .services import connection_for, connection_problem
+
+
+def _principal(request: Request) -> Principal:
+    principal = principal_for_api(request)
+    if principal is None:  # pragma: no cover - IsBusinessUnitMember refuses earlier
+        raise PermissionDenied()
+    return principal
+
+
+class ConnectionHealthView(APIView):
+    class OutputSerializer(serializers.Serializer):
+        status = serializers.CharField()
+        health = serializers.CharField()
+        company_id = serializers.IntegerField(allow_null=True)
+        company_name = serializers.CharField()
+        scopes = serializers.ListField(child=serializers.CharField())
+        connected_at = serializers.DateTimeField(allow_null=True)
+        last_success_at = serializers.DateTimeField(allow_null=True)
+        last_error = serializers.CharField()
+        last_error_at = serializers.DateTimeField(allow_null=True)
+        problem = serializers.CharField(allow_null=True)
+
+    serializer_class = OutputSerializer
+
+    def get(self, request: Request) -> Response:
+        business_unit = _principal(request).business_unit
+        connection = connection_for(business_unit)
+        data = {
+            "status": connection.status if connection else "never",
+            "health": connection.health if connection else "never",
+            "company_id": connection.company_id if connection else None,
+            "company_name": connection.company_name if connection else "",
+            "scopes": connection.scopes if connection else [],
+            "connected_at": connection.connected_at if connection else None,
+            "last_success_at": connection.last_success_at if connection else None,
+            "last_error": connection.last_error if connection else "",
+            "last_error_at": connection.last_error_at if connection else None,
+            "problem": connection_problem(business_unit),
+        }
+        return Response(self.OutputSerializer(data).data)
+
+
+class BillingDocumentSerializer(serializers.ModelSerializer):
+    activity_reference = serializers.CharField(source="activity.reference", read_only=True)
+
+    class Meta:
+        model = BillingDocument
+        fields = [
+            "id",
+            "activity",
+            "activity_reference",
+            "kind",
+            "company_id",
+            "external_reference",
+            "pennylane_id",
+            "number",
+            "status",
+            "draft",
+            "currency",
+            "amount_excl_tax",
+            "amount_incl_tax",
+            "customer_pennylane_id",
+            "finalized_at",
+            "sent_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class _BillingDocumentScope:
+    serializer_class = BillingDocumentSerializer
+    filterset_fields = ["kind", "activity", "draft", "status"]
+
+    def get_queryset(self) -> QuerySet[BillingDocument]:
+        business_unit = _principal(self.request).business_unit  # type: ignore[attr-defined]
+        return BillingDocument.objects.filter(business_unit=business_unit).select_related("activity")
+
+
+class BillingDocumentListView(_BillingDocumentScope, generics.ListAPIView):
+    pass
+
+
+class BillingDocumentDetailView(_BillingDocumentScope, generics.RetrieveAPIView):
+    pass

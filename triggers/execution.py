@@ -1,0 +1,180 @@
+"""Running a firing in a worker: claim, execute through its type, record the outcome, retry.
+
+Exactly once: the claim is one atomic UPDATE (a redelivered or duplicated message finds the
+firing no longer pending and does nothing), and the type's execution looks documents up by
+their deterministic external_reference before any create.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import types
+from .engine import enqueue
+from .models import Firing, FiringAttempt, FiringStatus
+from .types.base import Outcome, PermanentFailure, SkipFiring, Steps
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = getattr(settings, "FIRING_MAX_ATTEMPTS", 8)
+# A firing claimed longer ago than this was lost with its worker: it may be claimed again.
+LEASE = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+# Countdowns stay well under the broker's visibility timeout (RELIABILITY.md); longer waits
+# are left to the sweeper.
+MAX_COUNTDOWN = 120.0
+
+
+def backoff(attempt: int) -> float:
+    """5 s, 10 s, 20 s, ... capped, with jitter so a burst of failures does not retry in step."""
+    return min(MAX_COUNTDOWN, 5.0 * (2 ** max(0, attempt - 1))) * random.uniform(0.8, 1.2)
+
+
+def firing_claim(firing_id: int) -> Firing | None:
+    now = timezone.now()
+    due = Q(status=FiringStatus.PENDING) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + timedelta(seconds=2)))
+    stale = Q(status=FiringStatus.RUNNING, claimed_at__lt=now - LEASE)
+    claimed = Firing.objects.filter(Q(pk=firing_id) & (due | stale)).update(
+        status=FiringStatus.RUNNING, claimed_at=now, attempts=F("attempts") + 1, updated_at=now
+    )
+    if not claimed:
+        return None
+    return Firing.objects.select_related("trigger", "activity", "history_entry").get(pk=firing_id)
+
+
+@dataclass
+class Result:
+    status: str
+    message: str
+    retry_in: float | None = None
+    count_attempt: bool = True
+
+
+def firing_run(firing_id: int) -> str | None:
+    """Entry point of the Celery task. Returns the final status, or None when nothing ran."""
+    firing = firing_claim(firing_id)
+    if firing is None:
+        return None
+    started_at, start = timezone.now(), time.monotonic()
+    steps = Steps()
+    outcome: Outcome | None = None
+    try:
+        outcome = types.get(firing.trigger_type).execute(firing, steps)
+        result = Result(FiringStatus.SUCCEEDED, outcome.message)
+    except Exception as exc:  # classified below; nothing escapes without being recorded
+        result = classify(exc, firing.attempts)
+    _record(firing, result, outcome, steps, started_at, int((time.monotonic() - start) * 1000))
+    if result.retry_in is not None:
+        transaction.on_commit(lambda: enqueue(firing_id, countdown=result.retry_in))
+    return result.status
+
+
+def classify(exc: Exception, attempts: int) -> Result:
+    from pennylane import exceptions as pl
+
+    if isinstance(exc, SkipFiring):
+        return Result(FiringStatus.SKIPPED, str(exc))
+    if isinstance(exc, PermanentFailure):
+        return Result(FiringStatus.FAILED, str(exc))
+    if isinstance(exc, pl.ReauthorizationRequired):
+        return Result(
+            FiringStatus.PAUSED,
+            _("En pause : %(e)s Reconnectez le compte Pennylane pour reprendre.") % {"e": exc.message or exc},
+        )
+    if isinstance(exc, pl.RateLimitedError):
+        # Waiting for the rate limit is not a failure: it does not use up the retry budget.
+        wait = min(MAX_COUNTDOWN, max(1.0, float(exc.wait_seconds or 5)))
+        return Result(FiringStatus.PENDING, _("Limite de débit Pennylane atteinte, nouvel essai."), wait, False)
+    if isinstance(exc, pl.PennylaneError) and exc.permanent:
+        return Result(FiringStatus.FAILED, explain(exc))
+    if isinstance(exc, pl.PennylaneError):
+        message = explain(exc)
+    else:
+        logger.exception("Firing failed unexpectedly")
+        message = _("Erreur inattendue : %(e)s") % {"e": type(exc).__name__}
+    if attempts >= MAX_ATTEMPTS:
+        return Result(FiringStatus.FAILED, _("%(msg)s (abandon après %(n)d essais)") % {"msg": message, "n": attempts})
+    return Result(FiringStatus.PENDING, message, backoff(attempts))
+
+
+def explain(exc: Exception) -> str:
+    """Pennylane's error in plain words, with what to do about it."""
+    from pennylane import exceptions as pl
+
+    text = getattr(exc, "message", "") or str(exc)
+    if isinstance(exc, pl.ForbiddenError):
+        scope = getattr(exc, "scope", "") or ""
+        return _("Pennylane refuse l'accès (%(scope)s) : reconnectez le compte en accordant ce droit. %(text)s") % {
+            "scope": scope,
+            "text": text,
+        }
+    if isinstance(exc, pl.ValidationError):
+        if "numérotation" in text.lower():
+            return _("Pennylane : « %(text)s ». Configurez la numérotation dans Pennylane puis relancez le déclenchement.") % {"text": text}
+        return _("Pennylane a refusé le document : « %(text)s ». Corrigez l'activité ou le déclencheur puis relancez.") % {"text": text}
+    if isinstance(exc, pl.NotFoundError):
+        return _("Introuvable dans Pennylane : %(text)s") % {"text": text}
+    if isinstance(exc, pl.ConflictError):
+        return _("Pennylane n'est pas prêt (%(text)s), nouvel essai.") % {"text": text}
+    if isinstance(exc, pl.TransientError):
+        return _("Pennylane ne répond pas correctement (%(text)s), nouvel essai.") % {"text": text}
+    return text
+
+
+@transaction.atomic
+def _record(firing: Firing, result: Result, outcome: Outcome | None, steps: Steps, started_at, duration_ms: int) -> None:
+    now = timezone.now()
+    firing = Firing.objects.select_for_update().get(pk=firing.pk)
+    FiringAttempt.objects.create(
+        firing=firing,
+        number=firing.attempts,
+        started_at=started_at,
+        duration_ms=duration_ms,
+        outcome="retry" if result.status == FiringStatus.PENDING else result.status,
+        steps=steps.items,
+        error_message="" if result.status == FiringStatus.SUCCEEDED else result.message,
+    )
+    firing.status = result.status
+    firing.error_message = "" if result.status == FiringStatus.SUCCEEDED else result.message
+    firing.request_data = steps.request or firing.request_data
+    firing.response_data = steps.response or firing.response_data
+    if not result.count_attempt:
+        firing.attempts = max(0, firing.attempts - 1)
+    firing.next_attempt_at = now + timedelta(seconds=result.retry_in) if result.retry_in is not None else None
+    firing.claimed_at = None
+    if result.status in (FiringStatus.SUCCEEDED, FiringStatus.FAILED, FiringStatus.SKIPPED):
+        firing.finished_at = now
+    firing.save()
+    entry = firing.history_entry
+    if entry is not None:
+        entry.message = _("Déclenchement « %(name)s » : %(status)s — %(message)s") % {
+            "name": firing.trigger_name,
+            "status": FiringStatus(result.status).label,
+            "message": result.message,
+        }
+        entry.save(update_fields=["message"])
+
+
+def firings_sweep(stale_after: timedelta | None = None, limit: int = 500) -> int:
+    """Re-enqueue firings whose message was lost (broker down, process died, worker killed)."""
+    now = timezone.now()
+    stale_after = stale_after or timedelta(seconds=getattr(settings, "FIRING_SWEEP_STALE_SECONDS", 300))
+    due = Q(status=FiringStatus.PENDING, updated_at__lt=now - stale_after) & (
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now - timedelta(seconds=30))
+    )
+    lost = Q(status=FiringStatus.RUNNING, claimed_at__lt=now - LEASE)
+    ids = list(Firing.objects.filter(due | lost).order_by("id").values_list("id", flat=True)[:limit])
+    for firing_id in ids:
+        enqueue(firing_id)
+    if ids:
+        logger.info("Sweeper re-enqueued %d firings", len(ids))
+    return len(ids)
