@@ -62,14 +62,22 @@ def activity_history(*, activity: Activity) -> list[HistoryEntry]:
 
 
 def history_names(*, activity: Activity, entries: list[HistoryEntry]) -> dict[str, dict[str, str]]:
-    """Names of the types and customers a history mentions by id (two queries at most)."""
+    """Names of the types, customers and assignees a history mentions (three queries at most)."""
     ids: dict[str, set[Any]] = {"activity_type_id": set(), "customer_id": set()}
     for entry in entries:
         for field, ids_of_field in ids.items():
             for value in (entry.changes or {}).get(field, []) or []:
                 if isinstance(value, int):
                     ids_of_field.add(value)
-    names: dict[str, dict[str, str]] = {"activity_type_id": {}, "customer_id": {}}
+    usernames: set[str] = set()
+    for entry in entries:
+        for value in (entry.changes or {}).get("assignees", []) or []:
+            if isinstance(value, list):
+                usernames.update(str(v) for v in value)
+    names: dict[str, dict[str, str]] = {"activity_type_id": {}, "customer_id": {}, "assignees": {}}
+    if usernames:
+        for user in User.objects.filter(username__in=usernames, memberships__business_unit_id=activity.business_unit_id):
+            names["assignees"][user.username] = str(user)
     bu = activity.business_unit_id
     if ids["activity_type_id"]:
         for t in ActivityType.objects.filter(business_unit_id=bu, pk__in=ids["activity_type_id"]).only(

@@ -7,13 +7,14 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import formats, timezone
+from django.utils.text import capfirst
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from catalog import billing
 
-from .models import Activity, HistoryEntry
+from .models import Activity, HistoryEntry, HistoryKind
 from .status import CancelReason, Status
 
 DATETIME_FIELDS = {"scheduled_start", "scheduled_end", "closed_at", "cancelled_at"}
@@ -23,7 +24,7 @@ def field_label(name: str) -> str:
     if name == "assignees":
         return _("Intervenants")
     try:
-        return str(Activity._meta.get_field(name.removesuffix("_id")).verbose_name)
+        return capfirst(str(Activity._meta.get_field(name.removesuffix("_id")).verbose_name))
     except FieldDoesNotExist:
         return name
 
@@ -35,6 +36,8 @@ def _money(value: Any) -> str:
 def value_text(name: str, value: Any, names: dict[str, dict[str, str]]) -> str:
     if value in (None, "", [], {}):
         return "—"
+    if name == "assignees" and isinstance(value, list):
+        return ", ".join(names.get("assignees", {}).get(str(v), str(v)) for v in value)
     if name in names:
         return names[name].get(str(value), f"#{value}")
     if name == "status" and value in Status.values:
@@ -66,7 +69,9 @@ def value_text(name: str, value: Any, names: dict[str, dict[str, str]]) -> str:
 def readable_changes(entry: HistoryEntry, names: dict[str, dict[str, str]]) -> list[dict[str, str]]:
     rows = []
     for name, pair in (entry.changes or {}).items():
-        old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+        old, new = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
+        if entry.kind == HistoryKind.CREATED and new in (None, "", [], {}):
+            continue  # a creation lists what was filled in
         rows.append(
             {
                 "field": name,

@@ -8,7 +8,7 @@ from accounts.principal import Actor, Origin
 
 from . import factories
 
-pytest_plugins: list[str] = []
+pytest_plugins: list[str] = ["tests.worker_process"]
 # The Pennylane sandbox fixture (tests/sandbox_server.py) is added by the sandbox work.
 if os.path.exists(os.path.join(os.path.dirname(__file__), "sandbox_server.py")):
     pytest_plugins.append("tests.sandbox_server")

@@ -176,7 +176,7 @@ def _numbering_problems(connection: Any, config: dict[str, Any]) -> list[Problem
     from pennylane import services as pl_services
 
     try:
-        configured = numbering_configured(pl_services.client_for_connection(connection.pk))
+        configured = pl_services.connection_call(connection.pk, numbering_configured)
     except Exception as exc:  # the summary page must render even when Pennylane does not answer
         return [Problem("warning", _("Pennylane n'a pas pu être interrogé : %(e)s") % {"e": exc}, "probe_failed")]
     if configured is False and config["document"] == "invoice":
@@ -285,10 +285,14 @@ def execute(firing: Firing, steps: Steps) -> Outcome:
     connection = pl_services.connection_for(activity.business_unit)
     if connection is None or connection.business_unit_id != firing.business_unit_id:
         raise ReauthorizationRequired(_("Aucune connexion Pennylane pour cette business unit."))
-    client = pl_services.client_for_connection(connection.pk)
+    customer = activity.customer
+
+    def call(operation: Any) -> Any:
+        # Each call refreshes the token safely when needed and keeps the connection's health.
+        return pl_services.connection_call(connection.pk, operation)
 
     start = time.monotonic()
-    customer_id = ensure.customer_ensure(client=client, connection=connection, customer=activity.customer)
+    customer_id = call(lambda client: ensure.customer_ensure(client=client, connection=connection, customer=customer))
     steps.add("customer", _ms(start))
     ref = external_reference(firing)
     body = mapping.payload(config, snapshot, customer_id=customer_id, external_reference=ref, today=timezone.localdate())
@@ -307,12 +311,14 @@ def execute(firing: Firing, steps: Steps) -> Outcome:
         FiringModel.objects.filter(pk=firing.pk).update(document_external_reference=ref)
     if document.pennylane_id is None:
         start = time.monotonic()
-        remote = ensure.document_ensure(
-            client=client, kind=kind, payload=body, external_reference=ref, customer_id=customer_id
+        remote = call(
+            lambda client: ensure.document_ensure(
+                client=client, kind=kind, payload=body, external_reference=ref, customer_id=customer_id
+            )
         )
         steps.add("document", _ms(start))
         _document_update(document, remote, kind)
-    sent = _send_if_asked(client, document, config, activity, steps)
+    sent = _send_if_asked(call, document, config, activity, steps)
     finalized = kind == "quote" or not document.draft
     if finalized or sent:
         Activity.objects.filter(pk=activity.pk, billing_locked_at__isnull=True).update(billing_locked_at=timezone.now())
@@ -346,7 +352,7 @@ def _document_update(document: Any, remote: dict[str, Any], kind: str) -> None:
     document.save()
 
 
-def _send_if_asked(client: Any, document: Any, config: dict[str, Any], activity: Activity, steps: Steps) -> bool:
+def _send_if_asked(call: Any, document: Any, config: dict[str, Any], activity: Activity, steps: Steps) -> bool:
     if not config["send_email"] or document.sent_at is not None:
         return document.sent_at is not None
     if document.kind == "invoice" and document.draft:
@@ -357,9 +363,9 @@ def _send_if_asked(client: Any, document: Any, config: dict[str, Any], activity:
         return False
     start = time.monotonic()
     if document.kind == "invoice":
-        client.invoice_send_by_email(document.pennylane_id, recipients=recipients)
+        call(lambda client: client.invoice_send_by_email(document.pennylane_id, recipients=recipients))
     else:
-        client.quote_send_by_email(document.pennylane_id, recipients=recipients)
+        call(lambda client: client.quote_send_by_email(document.pennylane_id, recipients=recipients))
     steps.add("send_email", _ms(start))
     document.sent_at = timezone.now()
     document.save(update_fields=["sent_at", "updated_at"])
