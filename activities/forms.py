@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import UIForm
 from accounts.principal import Principal
 from catalog.selectors import activity_types_for_choice
 
@@ -69,6 +70,7 @@ class ActivityFilter(django_filters.FilterSet):
     class Meta:
         model = Activity
         fields: list[str] = []
+        form = UIForm
 
     def __init__(self, *args: Any, principal: Principal, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -89,7 +91,7 @@ class ActivityFilter(django_filters.FilterSet):
         )
 
 
-class ActivityForm(forms.Form):
+class ActivityForm(UIForm):
     title = forms.CharField(label=_("Titre"), max_length=300)
     activity_type = forms.ModelChoiceField(label=_("Type d'activité"), queryset=None)
     customer = forms.ModelChoiceField(label=_("Client"), queryset=None, required=False)
@@ -130,7 +132,7 @@ class ActivityForm(forms.Form):
         }
 
 
-class CustomFieldForm(forms.Form):
+class CustomFieldForm(UIForm):
     code = forms.CharField(label=_("Code"), max_length=50, required=False)
     value = forms.CharField(label=_("Valeur"), max_length=2000, required=False)
 
@@ -176,7 +178,7 @@ def custom_formset(data: Any = None, *, values: dict[str, Any] | None = None) ->
     return CustomFieldFormSet(data, initial=initial, prefix="custom")
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(UIForm):
     action = forms.ChoiceField(choices=Action.choices, widget=forms.HiddenInput)
     cancel_reason = forms.ChoiceField(
         label=_("Motif d'annulation"), choices=[("", "—"), *CancelReason.choices], required=False
@@ -198,11 +200,11 @@ class TransitionForm(forms.Form):
         return data
 
 
-class CustomerSearchForm(forms.Form):
+class CustomerSearchForm(UIForm):
     q = forms.CharField(label=_("Recherche"), required=False, max_length=100)
 
 
-class CustomerForm(forms.Form):
+class CustomerForm(UIForm):
     kind = forms.ChoiceField(label=_("Type"), choices=CustomerKind.choices, widget=forms.RadioSelect)
     reference = forms.CharField(label=_("Référence"), max_length=100)
     name = forms.CharField(label=_("Raison sociale"), max_length=200, required=False)

@@ -28,7 +28,7 @@ def activity_list(*, principal: Principal) -> QuerySet[Activity]:
     return (
         activities_visible(principal=principal)
         .select_related("activity_type", "customer")
-        .prefetch_related(Prefetch("assignees", queryset=User.objects.order_by("last_name", "username")))
+
     )
 
 
@@ -76,7 +76,9 @@ def history_names(*, activity: Activity, entries: list[HistoryEntry]) -> dict[st
                 usernames.update(str(v) for v in value)
     names: dict[str, dict[str, str]] = {"activity_type_id": {}, "customer_id": {}, "assignees": {}}
     if usernames:
-        for user in User.objects.filter(username__in=usernames, memberships__business_unit_id=activity.business_unit_id):
+        for user in User.objects.filter(
+            username__in=usernames, memberships__business_unit_id=activity.business_unit_id
+        ):
             names["assignees"][user.username] = str(user)
     bu = activity.business_unit_id
     if ids["activity_type_id"]:

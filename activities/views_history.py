@@ -7,8 +7,8 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import formats, timezone
-from django.utils.text import capfirst
 from django.utils.dateparse import parse_datetime
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 

@@ -133,6 +133,8 @@ SPECTACULAR_SETTINGS = {
         "CancelReasonEnum": "activities.status.CancelReason",
         "CustomerKindEnum": "activities.models.CustomerKind",
         "HistoryKindEnum": "activities.models.HistoryKind",
+        "ActivityStatusEnum": "activities.status.Status",
+        "FiringStatusEnum": "triggers.models.FiringStatus",
     },
 }
 

@@ -9,6 +9,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import UIForm
+
 from . import billing
 from .models import OperationType
 from .vat import DEFAULT_VAT, VAT_CHOICES
@@ -16,7 +18,7 @@ from .vat import DEFAULT_VAT, VAT_CHOICES
 LINE_ERROR_KEY = re.compile(r"^billing_lines\[(\d+)\]\.(\w+)$")
 
 
-class ActivityTypeForm(forms.Form):
+class ActivityTypeForm(UIForm):
     name = forms.CharField(label=_("Nom"), max_length=200)
     reference = forms.CharField(label=_("Référence"), max_length=100, required=False)
     operation_type = forms.ChoiceField(label=_("Type d'opération"), choices=OperationType.choices)
@@ -30,7 +32,7 @@ class ActivityTypeForm(forms.Form):
     )
 
 
-class BillingLineForm(forms.Form):
+class BillingLineForm(UIForm):
     label = forms.CharField(label=_("Libellé"), required=False, max_length=500)
     quantity = forms.CharField(
         label=_("Quantité"),
@@ -45,7 +47,14 @@ class BillingLineForm(forms.Form):
         max_length=30,
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
-    vat_rate = forms.ChoiceField(label=_("TVA"), choices=VAT_CHOICES, initial=DEFAULT_VAT)
+    # Checked by clean_lines with the other fields (so all errors show at once); optional on blank rows.
+    vat_rate = forms.CharField(
+        label=_("TVA"),
+        required=False,
+        initial=DEFAULT_VAT,
+        max_length=30,
+        widget=forms.Select(choices=VAT_CHOICES),
+    )
     # Kept as is: the description comes from the API and has no room in the row editor.
     description = forms.CharField(required=False, widget=forms.HiddenInput, max_length=5000)
 

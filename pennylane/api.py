@@ -84,18 +84,21 @@ class BillingDocumentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class _BillingDocumentScope:
+def _billing_documents(request: Request) -> QuerySet[BillingDocument]:
+    business_unit = _principal(request).business_unit
+    return BillingDocument.objects.filter(business_unit=business_unit).select_related("activity")
+
+
+class BillingDocumentListView(generics.ListAPIView):
     serializer_class = BillingDocumentSerializer
     filterset_fields = ["kind", "activity", "draft", "status"]
 
     def get_queryset(self) -> QuerySet[BillingDocument]:
-        business_unit = _principal(self.request).business_unit  # type: ignore[attr-defined]
-        return BillingDocument.objects.filter(business_unit=business_unit).select_related("activity")
+        return _billing_documents(self.request)
 
 
-class BillingDocumentListView(_BillingDocumentScope, generics.ListAPIView):
-    pass
+class BillingDocumentDetailView(generics.RetrieveAPIView):
+    serializer_class = BillingDocumentSerializer
 
-
-class BillingDocumentDetailView(_BillingDocumentScope, generics.RetrieveAPIView):
-    pass
+    def get_queryset(self) -> QuerySet[BillingDocument]:
+        return _billing_documents(self.request)

@@ -131,6 +131,7 @@ def document_ensure(
     if existing is not None:
         return existing
     body = {**payload, "external_reference": external_reference}
+    created: Any
     try:
         if kind == DocumentKind.INVOICE and "quote_id" in body:
             created = client.invoice_create_from_quote(

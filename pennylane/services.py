@@ -75,7 +75,7 @@ def _apply_tokens(connection: PennylaneConnection, tokens: TokenSet, now: dateti
     connection.access_token_encrypted = crypto.encrypt(tokens["access_token"])
     connection.refresh_token_encrypted = crypto.encrypt(tokens.get("refresh_token", ""))
     connection.expires_at = now + timedelta(seconds=int(tokens.get("expires_in") or 86400))
-    refresh_in = tokens.get("refresh_token_expires_in")  # type: ignore[typeddict-item]
+    refresh_in = tokens.get("refresh_token_expires_in")
     connection.refresh_expires_at = now + (
         timedelta(seconds=int(refresh_in)) if refresh_in else REFRESH_TOKEN_LIFETIME
     )

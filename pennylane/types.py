@@ -82,5 +82,6 @@ class TokenSet(TypedDict, total=False):
     access_token: str
     refresh_token: str
     expires_in: int
+    refresh_token_expires_in: int
     token_type: str
     scope: Any

@@ -28,9 +28,9 @@ def _migrate() -> None:
 
 
 def serve(port: int) -> int:
-    from django.conf import settings
     from werkzeug.serving import run_simple
 
+    from . import conf
     from .models import Company
     from .wsgi import application
 
@@ -38,14 +38,12 @@ def serve(port: int) -> int:
     print(f"Pennylane sandbox on {url}/", flush=True)
     print(f"  OAuth: {url}/oauth/authorize  {url}/oauth/token  {url}/oauth/revoke")
     print(f"  API v2: {url}/api/external/v2")
-    print(f"  Demo OAuth client: id={settings.SANDBOX_DEMO_CLIENT_ID} secret={settings.SANDBOX_DEMO_CLIENT_SECRET}")
+    print(f"  Demo OAuth client: id={conf.demo_client_id()} secret={conf.demo_client_secret()}")
     print("    redirect URIs: any http://127.0.0.1:<port>/... or http://localhost:<port>/...")
     for company in Company.objects.all():
-        numbering = (
-            f"factures {company.invoice_prefix or 'à configurer'}, devis {company.quote_prefix or 'à configurer'}"
-        )
+        numbering = f"factures {company.invoice_prefix or 'à configurer'}, devis {company.quote_prefix or 'à configurer'}"
         print(f"  Company '{company.key}': {company.name} ({numbering})")
-    if settings.SANDBOX_FAULTS:
+    if conf.faults_enabled():
         print(f"  Fault control API enabled: {url}/__sandbox__/")
     sys.stdout.flush()
     run_simple("127.0.0.1", port, application, threaded=True, use_reloader=False, use_debugger=False)

@@ -36,7 +36,8 @@ OPERATIONS = [
 DROP = {"example", "examples", "description", "x-readme"}
 
 
-def _resolve(spec: dict[str, Any], node: Any) -> Any:
+def _resolve(spec: dict[str, Any], node: Any, *, names: bool = False) -> Any:
+    """Inline ``$ref``s and drop documentation keys (``names``: the keys are property names)."""
     if isinstance(node, list):
         return [_resolve(spec, item) for item in node]
     if not isinstance(node, dict):
@@ -46,7 +47,11 @@ def _resolve(spec: dict[str, Any], node: Any) -> Any:
         for part in node["$ref"].lstrip("#/").split("/"):
             target = target[part]
         return _resolve(spec, target)
-    return {key: _resolve(spec, value) for key, value in node.items() if key not in DROP}
+    return {
+        key: _resolve(spec, value, names=key == "properties" and not names)
+        for key, value in node.items()
+        if names or key not in DROP
+    }
 
 
 def _to_json_schema(node: Any, defs: dict[str, Any]) -> Any:

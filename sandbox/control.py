@@ -7,13 +7,12 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from . import state
+from . import conf, state
 from .api.base import iso
 from .models import AccessToken, Company, Customer, Document, OAuthClient, Product, SentEmail, token_hash
 from .oauth import issue_pair
@@ -25,7 +24,7 @@ View = Callable[[HttpRequest, dict[str, Any]], HttpResponse]
 def control(func: View) -> Callable[[HttpRequest], HttpResponse]:
     @csrf_exempt
     def view(request: HttpRequest) -> HttpResponse:
-        if not settings.SANDBOX_FAULTS:
+        if not conf.faults_enabled():
             raise Http404("fault control is disabled (SANDBOX_FAULTS=1 enables it)")
         try:
             body = json.loads(request.body) if request.body.strip() else {}
@@ -101,7 +100,7 @@ def lose_next_token_response(request: HttpRequest, body: dict[str, Any]) -> Http
 
 @control
 def tokens(request: HttpRequest, body: dict[str, Any]) -> HttpResponse:
-    client = OAuthClient.objects.get(client_id=settings.SANDBOX_DEMO_CLIENT_ID)
+    client = OAuthClient.objects.get(client_id=conf.demo_client_id())
     scopes = body.get("scopes") or ["customers:all", "products:all", "customer_invoices:all", "quotes:all"]
     with transaction.atomic():
         pair = issue_pair(client, _company(body), " ".join(scopes))

@@ -183,7 +183,10 @@ def document_create(
     if customer is None:
         raise BusinessError("Customer not found", status=404)
     reference = data.get("external_reference")
-    if reference and Document.objects.filter(company=company, kind=kind, external_reference=reference).exists():
+    if (
+        reference
+        and Document.objects.filter(company=company, kind=kind, external_reference=reference).exists()
+    ):
         raise BusinessError("External reference has already been taken")
     discount = data.get("discount") or {}
     document = Document(
@@ -253,7 +256,7 @@ def invoice_mark_as_paid(document: Document) -> None:
 
 @transaction.atomic
 def invoice_create_from_quote(*, quote: Document, data: dict[str, Any]) -> Document:
-    source_lines = list(quote.lines.all())
+    source_lines = list(Line.objects.filter(document=quote))
     payload: dict[str, Any] = {
         "customer_id": quote.customer_id,
         "date": timezone.localdate().isoformat(),

@@ -7,11 +7,10 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from typing import Any
 
-from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 
-from . import state
+from . import conf, state
 from .models import token_hash
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -62,4 +61,4 @@ def api_headers_middleware(get_response: Callable[[HttpRequest], HttpResponse]) 
 
 
 def faults_enabled() -> bool:
-    return bool(settings.SANDBOX_FAULTS)
+    return bool(conf.faults_enabled())

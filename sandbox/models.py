@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from decimal import Decimal
+from typing import ClassVar
 
 from django.db import models
 from django.utils import timezone
@@ -25,6 +26,8 @@ def new_public_token() -> str:
 
 
 class Company(models.Model):
+    # Typed explicitly: the product's mypy settings do not install this app.
+    objects: ClassVar[models.Manager[Company]] = models.Manager()
     key = models.SlugField(unique=True)
     name = models.CharField(max_length=200)
     reg_no = models.CharField(max_length=50)
@@ -42,6 +45,8 @@ class Company(models.Model):
 
 
 class OAuthClient(models.Model):
+    # Typed explicitly: the product's mypy settings do not install this app.
+    objects: ClassVar[models.Manager[OAuthClient]] = models.Manager()
     client_id = models.CharField(max_length=200, unique=True)
     secret_hash = models.CharField(max_length=64)
     name = models.CharField(max_length=200, blank=True)
@@ -55,6 +60,10 @@ class OAuthClient(models.Model):
 
 
 class AuthorizationCode(models.Model):
+    # Typed explicitly: the product's mypy settings do not install this app.
+    objects: ClassVar[models.Manager[AuthorizationCode]] = models.Manager()
+    client_id: int
+    company_id: int
     code_hash = models.CharField(max_length=64, unique=True)
     client = models.ForeignKey(OAuthClient, on_delete=models.CASCADE)
     company = models.ForeignKey(Company, on_delete=models.CASCADE)
@@ -63,9 +72,17 @@ class AuthorizationCode(models.Model):
     expires_at = models.DateTimeField()
     used = models.BooleanField(default=False)
 
+    def __str__(self) -> str:
+        return f"code #{self.pk} ({self.client_id})"
+
 
 class AccessToken(models.Model):
     """One issued pair: the access token and the refresh token that replaces it."""
+
+    # Typed explicitly: the product's mypy settings do not install this app.
+    objects: ClassVar[models.Manager[AccessToken]] = models.Manager()
+    client_id: int
+    company_id: int
 
     access_hash = models.CharField(max_length=64, unique=True)
     refresh_hash = models.CharField(max_length=64, unique=True, null=True)
@@ -78,15 +95,18 @@ class AccessToken(models.Model):
     refresh_used = models.BooleanField(default=False)  # refresh token rotated or revoked
     created_at = models.DateTimeField(default=timezone.now)
 
+    def __str__(self) -> str:
+        return f"token #{self.pk} ({self.company_id})"
+
     @property
     def scope_list(self) -> list[str]:
         return self.scopes.split()
 
-    def __str__(self) -> str:
-        return f"token #{self.pk} ({self.company_id})"
-
 
 class Customer(models.Model):
+    # Typed explicitly: the product's mypy settings do not install this app.
+    objects: ClassVar[models.Manager[Customer]] = models.Manager()
+    company_id: int
     COMPANY = "company"
     INDIVIDUAL = "individual"
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="customers")
@@ -121,6 +141,9 @@ class Customer(models.Model):
 
 
 class Product(models.Model):
+    # Typed explicitly: the product's mypy settings do not install this app.
+    objects: ClassVar[models.Manager[Product]] = models.Manager()
+    company_id: int
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="products")
     label = models.CharField(max_length=1000)
     description = models.TextField(blank=True)
@@ -145,6 +168,12 @@ class Product(models.Model):
 
 class Document(models.Model):
     """A customer invoice or a quote (same shape for lines and totals)."""
+
+    # Typed explicitly: the product's mypy settings do not install this app.
+    objects: ClassVar[models.Manager[Document]] = models.Manager()
+    company_id: int
+    customer_id: int
+    quote_id: int
 
     INVOICE = "invoice"
     QUOTE = "quote"
@@ -193,6 +222,10 @@ class Document(models.Model):
 
 
 class Line(models.Model):
+    # Typed explicitly: the product's mypy settings do not install this app.
+    objects: ClassVar[models.Manager[Line]] = models.Manager()
+    document_id: int
+    product_id: int
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="lines")
     product = models.ForeignKey(Product, on_delete=models.SET_NULL, null=True)
     label = models.TextField()
@@ -213,8 +246,15 @@ class Line(models.Model):
     class Meta:
         ordering = ["id"]
 
+    def __str__(self) -> str:
+        return self.label
+
 
 class SentEmail(models.Model):
+    # Typed explicitly: the product's mypy settings do not install this app.
+    objects: ClassVar[models.Manager[SentEmail]] = models.Manager()
+    company_id: int
+    document_id: int
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="emails")
     document = models.ForeignKey(Document, on_delete=models.CASCADE)
     recipients = models.JSONField(default=list)
@@ -224,9 +264,16 @@ class SentEmail(models.Model):
     class Meta:
         ordering = ["-id"]
 
+    def __str__(self) -> str:
+        return self.subject
+
 
 class ChangeEvent(models.Model):
     """One row per insert/update/delete, read by ``/changelogs/*``."""
+
+    # Typed explicitly: the product's mypy settings do not install this app.
+    objects: ClassVar[models.Manager[ChangeEvent]] = models.Manager()
+    company_id: int
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE)
     resource = models.CharField(max_length=40)  # customer_invoices | quotes | customers | products
@@ -237,3 +284,6 @@ class ChangeEvent(models.Model):
 
     class Meta:
         ordering = ["processed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.resource} #{self.object_id} {self.operation}"

@@ -81,18 +81,20 @@ def authorize(request: HttpRequest) -> HttpResponse:
     client = OAuthClient.objects.filter(client_id=client_id).first()
     if client is None or not redirect_uri or not redirect_allowed(client, redirect_uri):
         # RFC 6749 4.1.2.1: never redirect to an unverified URI.
-        context = {"message": "Application inconnue ou adresse de retour (redirect_uri) non autorisée."}
-        return render(request, "sandbox/oauth_error.html", context, status=400)
+        message = "Application inconnue ou adresse de retour (redirect_uri) non autorisée."
+        return render(request, "sandbox/oauth_error.html", {"message": message}, status=400)
     state_value = params.get("state")
     extra = {"state": state_value} if state_value is not None else {}
     if params.get("response_type") != "code":
-        return HttpResponseRedirect(_with_params(redirect_uri, {"error": "unsupported_response_type", **extra}))
+        return HttpResponseRedirect(
+            _with_params(redirect_uri, {"error": "unsupported_response_type", **extra})
+        )
     scopes = params.get("scope", "").split()
     unknown = [s for s in scopes if s not in KNOWN_SCOPES]
     if not scopes or unknown:
         return HttpResponseRedirect(_with_params(redirect_uri, {"error": "invalid_scope", **extra}))
     if request.method == "GET":
-        context = {
+        context: dict[str, Any] = {
             "client": client,
             "params": {k: params.get(k, "") for k in ("client_id", "redirect_uri", "response_type", "scope")},
             "state": state_value,
@@ -207,6 +209,10 @@ def revoke(request: HttpRequest) -> HttpResponse:
         return _oauth_error("invalid_client", "Client authentication failed.", status=401)
     digest = token_hash(request.POST.get("token", ""))
     # Either token of a pair revokes the whole pair; unknown tokens are ignored (RFC 7009).
-    AccessToken.objects.filter(client=client).filter(access_hash=digest).update(revoked=True, refresh_used=True)
-    AccessToken.objects.filter(client=client).filter(refresh_hash=digest).update(revoked=True, refresh_used=True)
+    AccessToken.objects.filter(client=client).filter(access_hash=digest).update(
+        revoked=True, refresh_used=True
+    )
+    AccessToken.objects.filter(client=client).filter(refresh_hash=digest).update(
+        revoked=True, refresh_used=True
+    )
     return HttpResponse(status=200)

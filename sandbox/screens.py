@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 
 from .documents import invoice_status, render_prefix
-from .models import Company, Document, SentEmail
+from .models import Company, Customer, Document, Line, SentEmail
 
 INVOICE_STATUS_FR = {"draft": "Brouillon", "upcoming": "À venir", "late": "En retard", "paid": "Payée"}
 QUOTE_STATUS_FR = {
@@ -53,7 +53,7 @@ def quotes(request: HttpRequest, key: str) -> HttpResponse:
 
 def customers(request: HttpRequest, key: str) -> HttpResponse:
     company = get_object_or_404(Company, key=key)
-    context = {"company": company, "customers": company.customers.order_by("-id")}
+    context = {"company": company, "customers": Customer.objects.filter(company=company).order_by("-id")}
     return render(request, "sandbox/customers.html", context)
 
 
@@ -99,7 +99,7 @@ def public_document(request: HttpRequest, kind: str, token: str) -> HttpResponse
     context = {
         "doc": doc,
         "title": "Facture" if kind == Document.INVOICE else "Devis",
-        "lines": doc.lines.all(),
+        "lines": Line.objects.filter(document=doc),
         "customer": doc.customer,
     }
     return render(request, "sandbox/public_document.html", context)

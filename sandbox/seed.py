@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import transaction
 
+from . import conf
 from .models import ChangeEvent, Company, Customer, Document, OAuthClient, Product, SentEmail, token_hash
 
 INVOICE_PREFIX = "F-(annee)-"
@@ -40,9 +40,9 @@ def seed() -> None:
                 "quote_prefix": QUOTE_PREFIX if numbered else None,
             },
         )
-    client_upsert(settings.SANDBOX_DEMO_CLIENT_ID, settings.SANDBOX_DEMO_CLIENT_SECRET, loopback=True)
-    for entry in settings.SANDBOX_CLIENTS:
-        client_id, secret, prefix = (entry.split(":", 2) + ["", ""])[:3]
+    client_upsert(conf.demo_client_id(), conf.demo_client_secret(), loopback=True)
+    for entry in conf.extra_clients():
+        client_id, secret, prefix = [*entry.split(":", 2), "", ""][:3]
         if client_id and secret:
             client_upsert(client_id, secret, redirect_prefix=prefix)
 

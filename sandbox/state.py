@@ -14,7 +14,7 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
+from . import conf
 
 RATE_LIMIT = 25
 RATE_PERIOD = 5.0
@@ -47,7 +47,7 @@ class State:
     refreshes: Counter[str] = field(default_factory=Counter)
 
 
-STATE = State(pdf_delay=float(getattr(settings, "SANDBOX_PDF_DELAY", 5.0)))
+STATE = State(pdf_delay=conf.default_pdf_delay())
 
 
 def reset() -> None:
@@ -56,7 +56,7 @@ def reset() -> None:
         STATE.faults.clear()
         STATE.force_429_until = 0.0
         STATE.lose_next_token_response = False
-        STATE.pdf_delay = float(settings.SANDBOX_PDF_DELAY)
+        STATE.pdf_delay = conf.default_pdf_delay()
         STATE.requests.clear()
         STATE.refreshes.clear()
 

@@ -5,6 +5,8 @@ from . import control, oauth, screens
 urlpatterns = [
     path("oauth/authorize", oauth.authorize),
     path("oauth/token", oauth.token),
+    # The spec's securityScheme names this URL (probably a typo of the guide's /oauth/token).
+    path("oauth/oauth/token", oauth.token),
     path("oauth/revoke", oauth.revoke),
     path("api/external/v2/", include("sandbox.api.urls")),
     path("__sandbox__/reset", control.reset),

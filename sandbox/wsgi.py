@@ -15,10 +15,9 @@ from typing import Any
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sandbox.settings")
 
-from django.conf import settings  # noqa: E402
-from django.core.wsgi import get_wsgi_application  # noqa: E402
+from django.core.wsgi import get_wsgi_application
 
-from . import state  # noqa: E402
+from . import conf, state
 
 django_app = get_wsgi_application()
 StartResponse = Callable[..., Any]
@@ -38,7 +37,9 @@ def _canned(rule: state.FaultRule, start_response: StartResponse) -> Iterable[by
     return [payload]
 
 
-def _run_then_drop(environ: dict[str, Any], only_if_ok: bool, start_response: StartResponse) -> Iterable[bytes]:
+def _run_then_drop(
+    environ: dict[str, Any], only_if_ok: bool, start_response: StartResponse
+) -> Iterable[bytes]:
     captured: dict[str, Any] = {}
 
     def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], None]:
@@ -69,7 +70,7 @@ def _run_then_drop(environ: dict[str, Any], only_if_ok: bool, start_response: St
 
 def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
     path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
-    if not settings.SANDBOX_FAULTS or path.startswith("/__sandbox__/"):
+    if not conf.faults_enabled() or path.startswith("/__sandbox__/"):
         return django_app(environ, start_response)
     if path == "/oauth/token" and method == "POST" and state.take_lose_token_response():
         return _run_then_drop(environ, True, start_response)

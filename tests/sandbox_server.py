@@ -36,8 +36,8 @@ class SandboxHandle:
         self.log_path = log_path
         self._http = requests.Session()
 
-    def _control(self, method: str, name: str, **body: Any) -> Any:
-        response = self._http.request(method, f"{self.url}/__sandbox__/{name}", json=body, timeout=10)
+    def _control(self, http_method: str, name: str, **body: Any) -> Any:
+        response = self._http.request(http_method, f"{self.url}/__sandbox__/{name}", json=body, timeout=10)
         response.raise_for_status()
         return response.json()
 

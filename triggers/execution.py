@@ -167,7 +167,8 @@ def _record(firing: Firing, result: Result, outcome: Outcome | None, steps: Step
 def firings_sweep(stale_after: timedelta | None = None, limit: int = 500) -> int:
     """Re-enqueue firings whose message was lost (broker down, process died, worker killed)."""
     now = timezone.now()
-    stale_after = stale_after or timedelta(seconds=getattr(settings, "FIRING_SWEEP_STALE_SECONDS", 300))
+    if stale_after is None:
+        stale_after = timedelta(seconds=getattr(settings, "FIRING_SWEEP_STALE_SECONDS", 300))
     due = Q(status=FiringStatus.PENDING, updated_at__lt=now - stale_after) & (
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now - timedelta(seconds=30))
     )

@@ -80,20 +80,28 @@ class TriggerSettingsForm(forms.Form):
     name = forms.CharField(label=_("Nom"), max_length=200)
     event = forms.ChoiceField(label=_("Événement déclencheur"), choices=Event.choices)
     event_status = forms.ChoiceField(
-        label=_("Statut visé"), choices=[("", _("— N'importe quel statut —")), *Status.choices], required=False
+        label=_("Statut visé"),
+        choices=[("", _("— N'importe quel statut —")), *Status.choices],
+        required=False,
     )
-    recurrence = forms.ChoiceField(label=_("Quand déclencher"), choices=Recurrence.choices, widget=forms.RadioSelect)
+    recurrence = forms.ChoiceField(
+        label=_("Quand déclencher"), choices=Recurrence.choices, widget=forms.RadioSelect
+    )
     condition_logic = forms.ChoiceField(
         label=_("Opérateur logique"), choices=Logic.choices, widget=forms.RadioSelect, initial=Logic.AND
     )
     priority = forms.IntegerField(
         label=_("Priorité"), min_value=0, max_value=10000, help_text=_("Les plus petits passent en premier.")
     )
-    document = forms.ChoiceField(label=_("Document à créer"), choices=DOCUMENT_CHOICES, widget=forms.RadioSelect)
+    document = forms.ChoiceField(
+        label=_("Document à créer"), choices=DOCUMENT_CHOICES, widget=forms.RadioSelect
+    )
     invoice_mode = forms.ChoiceField(
         label=_("Facture"), choices=INVOICE_MODE_CHOICES, widget=forms.RadioSelect, required=False
     )
-    send_email = forms.BooleanField(label=_("Envoyer le document au client par e-mail (par Pennylane)"), required=False)
+    send_email = forms.BooleanField(
+        label=_("Envoyer le document au client par e-mail (par Pennylane)"), required=False
+    )
     extra_recipients = forms.CharField(
         label=_("Destinataires supplémentaires"),
         required=False,
@@ -117,7 +125,9 @@ class TriggerSettingsForm(forms.Form):
         max_length=1000,
         help_text=_("Codes séparés par des virgules, par exemple : numero_bon, etage."),
     )
-    free_text = forms.CharField(label=_("Texte libre"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    free_text = forms.CharField(
+        label=_("Texte libre"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     language = forms.ChoiceField(label=_("Langue du document"), choices=LANGUAGE_CHOICES)
 
     @classmethod
@@ -193,7 +203,9 @@ def condition_rows_from_trigger(trigger: Trigger) -> list[dict[str, Any]]:
         value = c.get("value", "")
         if isinstance(value, list):
             value = ", ".join(str(v) for v in value)
-        rows.append({"field": c.get("field", ""), "operator": c.get("operator", "eq"), "value": value, "errors": []})
+        rows.append(
+            {"field": c.get("field", ""), "operator": c.get("operator", "eq"), "value": value, "errors": []}
+        )
     return rows
 
 

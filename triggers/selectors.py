@@ -35,7 +35,9 @@ def triggers_by_activity_type(*, business_unit: BusinessUnit) -> list[tuple[Acti
 
 
 def trigger_detail(*, business_unit: BusinessUnit) -> QuerySet[Trigger]:
-    return Trigger.objects.filter(business_unit=business_unit).select_related("activity_type", "business_unit")
+    return Trigger.objects.filter(business_unit=business_unit).select_related(
+        "activity_type", "business_unit"
+    )
 
 
 def activity_types(*, business_unit: BusinessUnit) -> QuerySet[ActivityType]:
@@ -45,7 +47,9 @@ def activity_types(*, business_unit: BusinessUnit) -> QuerySet[ActivityType]:
 def preview_activities(*, trigger: Trigger) -> QuerySet[Activity]:
     """The latest activities of the trigger's type, to preview the Pennylane request on."""
     return (
-        Activity.objects.filter(business_unit_id=trigger.business_unit_id, activity_type_id=trigger.activity_type_id)
+        Activity.objects.filter(
+            business_unit_id=trigger.business_unit_id, activity_type_id=trigger.activity_type_id
+        )
         .only("id", "reference", "title", "created_at")
         .order_by("-created_at", "-id")[:PREVIEW_ACTIVITIES]
     )
@@ -73,18 +77,26 @@ def active_triggers_for(*, activity: Activity) -> list[Trigger]:
     """The triggers an activity can be forced with (same type, active)."""
     return list(
         Trigger.objects.filter(
-            business_unit_id=activity.business_unit_id, activity_type_id=activity.activity_type_id, active=True
+            business_unit_id=activity.business_unit_id,
+            activity_type_id=activity.activity_type_id,
+            active=True,
         ).order_by("priority", "name", "id")
     )
 
 
 def activity_billing_documents(*, activity: Activity) -> list[Any]:
-    return list(activity.billing_documents.filter(business_unit_id=activity.business_unit_id).order_by("created_at", "id"))
+    return list(
+        activity.billing_documents.filter(business_unit_id=activity.business_unit_id).order_by(
+            "created_at", "id"
+        )
+    )
 
 
 def activity_failed_firings(*, activity: Activity) -> list[Firing]:
     return list(
-        Firing.objects.filter(activity=activity, business_unit_id=activity.business_unit_id, status=FiringStatus.FAILED)
+        Firing.objects.filter(
+            activity=activity, business_unit_id=activity.business_unit_id, status=FiringStatus.FAILED
+        )
         .select_related("trigger")
         .order_by("-created_at", "-id")
     )

@@ -30,13 +30,16 @@ from .forms import (
     condition_rows_from_trigger,
 )
 from .models import Trigger
+from .types import pennylane_mapping
 
 MANAGE = "can_manage_triggers"
 
 
 def _trigger(request: HttpRequest, pk: int) -> Trigger:
     principal = principal_of(request)
-    return get_for_business_unit(selectors.trigger_detail(business_unit=principal.business_unit), principal, pk=pk)
+    return get_for_business_unit(
+        selectors.trigger_detail(business_unit=principal.business_unit), principal, pk=pk
+    )
 
 
 @bu_view(MANAGE)
@@ -53,7 +56,11 @@ def trigger_list(request: HttpRequest) -> HttpResponse:
 def trigger_add(request: HttpRequest) -> HttpResponse:
     principal = principal_of(request)
     post = request.POST if request.method == "POST" else None
-    initial = {"activity_type": request.GET.get("activity_type")} if request.GET.get("activity_type", "").isdigit() else {}
+    initial = (
+        {"activity_type": request.GET.get("activity_type")}
+        if request.GET.get("activity_type", "").isdigit()
+        else {}
+    )
     form = TriggerAddForm(post, initial=initial, business_unit=principal.business_unit)
     status = 200
     if post is not None:
@@ -80,9 +87,11 @@ def _render_detail(
     preview: dict[str, Any] | None = None,
     preview_form: PreviewForm | None = None,
     status: int = 200,
+    probe: bool = False,
 ) -> HttpResponse:
     activities = selectors.preview_activities(trigger=trigger)
-    problems = services.trigger_problems(trigger, probe=request.method == "GET")
+    # Asking Pennylane (numbering set up?) only on a plain visit of the summary page.
+    problems = services.trigger_problems(trigger, probe=probe)
     context = {
         "trigger": trigger,
         "problems": problems,
@@ -95,6 +104,7 @@ def _render_detail(
         "preview_json": json.dumps(preview, indent=2, ensure_ascii=False) if preview else "",
         "preview_form": preview_form or PreviewForm(activities=activities),
         "firings": selectors.recent_firings(trigger=trigger),
+        "variables": sorted(pennylane_mapping.KNOWN_VARIABLES),
         **condition_editor_context(),
     }
     return render(request, "triggers/detail.html", context, status=status)
@@ -105,7 +115,7 @@ def trigger_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The summary ("récapitulatif"): problems, settings ("Enregistrer"), preview, firings."""
     trigger = _trigger(request, pk)
     if request.method != "POST":
-        return _render_detail(request, trigger)
+        return _render_detail(request, trigger, probe=True)
     form = TriggerSettingsForm(request.POST)
     rows = condition_rows_from_post(request.POST)
     if request.POST.get("action") == "add_condition":
@@ -158,7 +168,8 @@ def trigger_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("Déclencheur « %(name)s » désactivé. Rien n'est supprimé dans Pennylane.") % {"name": trigger.name},
+            _("Déclencheur « %(name)s » désactivé. Rien n'est supprimé dans Pennylane.")
+            % {"name": trigger.name},
         )
     return redirect(safe_next(request, reverse("triggers:list")))
 
@@ -170,7 +181,8 @@ def trigger_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
     copy = services.trigger_duplicate(trigger=trigger, actor=principal_of(request).actor)
     messages.success(
         request,
-        _("Déclencheur dupliqué : « %(name)s » est inactif, vérifiez-le puis activez-le.") % {"name": copy.name},
+        _("Déclencheur dupliqué : « %(name)s » est inactif, vérifiez-le puis activez-le.")
+        % {"name": copy.name},
     )
     return redirect("triggers:detail", pk=copy.pk)
 

@@ -32,7 +32,9 @@ def _activity_page(activity_id: int) -> str:
 @require_POST
 def activity_force(request: HttpRequest, activity_pk: int) -> HttpResponse:
     principal = principal_of(request)
-    activity = get_for_business_unit(Activity.objects.select_related("activity_type"), principal, pk=activity_pk)
+    activity = get_for_business_unit(
+        Activity.objects.select_related("activity_type"), principal, pk=activity_pk
+    )
     form = ForceForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choisissez un déclencheur à lancer."))
@@ -52,7 +54,9 @@ def activity_force(request: HttpRequest, activity_pk: int) -> HttpResponse:
 @require_POST
 def firing_retry(request: HttpRequest, pk: int) -> HttpResponse:
     principal = principal_of(request)
-    firing = get_for_business_unit(selectors.firing_list(business_unit=principal.business_unit), principal, pk=pk)
+    firing = get_for_business_unit(
+        selectors.firing_list(business_unit=principal.business_unit), principal, pk=pk
+    )
     try:
         services.firing_retry(firing=firing, actor=principal.actor)
     except ValidationError as exc:
@@ -60,6 +64,8 @@ def firing_retry(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, message)
     else:
         messages.success(
-            request, _("Déclenchement « %(name)s » relancé : consultez l'historique de l'activité.") % {"name": firing.trigger_name}
+            request,
+            _("Déclenchement « %(name)s » relancé : consultez l'historique de l'activité.")
+            % {"name": firing.trigger_name},
         )
     return redirect(_activity_page(firing.activity_id) + "#history")

@@ -245,6 +245,9 @@ def paginate(
     request = ctx.request
     try:
         limit = parse_limit(request)
+        if any(key.startswith("filter[") for key in request.GET):
+            # Rails parses filter[0][field]=... as a hash; Pennylane wants a JSON string.
+            raise BadRequest("The filter's value should be a string, but we received a hash")
         qs = qs.filter(parse_filter(request.GET.get("filter"), fields or {}))
         sort = request.GET.get("sort") or "-id"
         column = sort.lstrip("-")
@@ -270,4 +273,6 @@ def paginate(
         last: Model = rows[-1]
         value = getattr(last, column)
         next_cursor = encode_cursor([value.isoformat() if hasattr(value, "isoformat") else value, last.pk])
-    return JsonResponse({"items": [render(row) for row in rows], "has_more": has_more, "next_cursor": next_cursor})
+    return JsonResponse(
+        {"items": [render(row) for row in rows], "has_more": has_more, "next_cursor": next_cursor}
+    )

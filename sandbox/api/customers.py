@@ -40,7 +40,11 @@ def _conflict() -> JsonResponse:
 def _apply(obj: Customer, data: dict[str, Any]) -> None:
     for key in SIMPLE_FIELDS:
         if key in data:
-            setattr(obj, key, data[key] if data[key] is not None or key in ("reference", "notes", "billing_iban") else "")
+            setattr(
+                obj,
+                key,
+                data[key] if data[key] is not None or key in ("reference", "notes", "billing_iban") else "",
+            )
     if "ledger_account" in data:
         obj.ledger_account_number = (data["ledger_account"] or {}).get("number")
     if "external_reference" in data:
@@ -52,7 +56,9 @@ def _apply(obj: Customer, data: dict[str, Any]) -> None:
 def _reference_taken(ctx: Ctx, model: Any, reference: str | None, exclude: int | None = None) -> bool:
     if not reference:
         return False
-    return model.objects.filter(company=ctx.company, external_reference=reference).exclude(pk=exclude).exists()
+    return (
+        model.objects.filter(company=ctx.company, external_reference=reference).exclude(pk=exclude).exists()
+    )
 
 
 def _create(ctx: Ctx, customer_type: str) -> HttpResponse:

@@ -41,7 +41,9 @@ def _changes(ctx: Ctx, resource: str) -> HttpResponse:
         limit = parse_limit(request, maximum=1000)
         if cursor and start_raw:
             raise BadRequest("start_date and cursor cannot be used together")
-        qs = ChangeEvent.objects.filter(company=ctx.company, resource=resource, processed_at__gte=now - RETENTION)
+        qs = ChangeEvent.objects.filter(
+            company=ctx.company, resource=resource, processed_at__gte=now - RETENTION
+        )
         if start_raw:
             start = parse_datetime(start_raw)
             if start is None:

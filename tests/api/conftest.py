@@ -6,6 +6,12 @@ from tests import factories
 from tests.conftest import make_api_key
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Factories hash a password per user; PBKDF2 would make these tests several times slower.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def key_client(business_unit, role=Role.SUPERVISOR) -> APIClient:
     _key, raw = make_api_key(business_unit, role=role, name=f"Clé {role}")
     client = APIClient()
@@ -46,10 +52,12 @@ def other_objects(other_bu):
     other_user = factories.MembershipFactory(business_unit=other_bu, user__username="autre").user
     activity_type = factories.ActivityTypeFactory(business_unit=other_bu)
     customer = factories.CustomerFactory(business_unit=other_bu)
-    activity = factories.ActivityFactory(business_unit=other_bu, activity_type=activity_type, customer=customer)
+    activity = factories.ActivityFactory(
+        business_unit=other_bu, activity_type=activity_type, customer=customer
+    )
     activity.assignees.add(other_user)
-    from activities import history
     from accounts.principal import Actor
+    from activities import history
 
     entry = history.history_note(activity, Actor(), "note de B")
     return {

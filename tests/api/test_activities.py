@@ -53,16 +53,22 @@ def test_a_field_worker_signed_in_cannot_create_an_activity(activity_type, custo
 
 def test_explicit_billing_lines_give_decimal_string_totals(api_key_client, activity_type, customer):
     lines = [{"label": "Pose", "quantity": "3", "unit_price": "33.33", "vat_rate": "FR_55"}]
-    body = api_key_client.post("/api/v1/activities/", _payload(activity_type, customer, billing_lines=lines)).json()
+    body = api_key_client.post(
+        "/api/v1/activities/", _payload(activity_type, customer, billing_lines=lines)
+    ).json()
     assert body["totals"] == {"excl_tax": "99.99", "tax": "5.50", "incl_tax": "105.49"}
     assert body["billing_lines"][0]["unit"] == "piece"
 
 
-def test_an_assignee_who_is_not_a_member_is_refused_on_the_field(api_key_client, activity_type, customer, other_bu):
+def test_an_assignee_who_is_not_a_member_is_refused_on_the_field(
+    api_key_client, activity_type, customer, other_bu
+):
     outsider = factories.MembershipFactory(business_unit=other_bu).user
     lonely = factories.UserFactory()
     for user in (outsider, lonely):
-        response = api_key_client.post("/api/v1/activities/", _payload(activity_type, customer, assignees=[user.pk]))
+        response = api_key_client.post(
+            "/api/v1/activities/", _payload(activity_type, customer, assignees=[user.pk])
+        )
         assert response.status_code == 400
         assert list(response.json()) == ["assignees"]
 
@@ -105,11 +111,15 @@ def test_pagination_honours_page_size_up_to_one_hundred(bu, api_key_client, acti
         factories.ActivityFactory(business_unit=bu, activity_type=activity_type)
     page = api_key_client.get("/api/v1/activities/?page_size=2").json()
     assert (page["count"], len(page["results"]), page["next"] is not None) == (3, 2, True)
-    assert "page_size=1000" not in (api_key_client.get("/api/v1/activities/?page_size=1000").json()["next"] or "")
+    assert "page_size=1000" not in (
+        api_key_client.get("/api/v1/activities/?page_size=1000").json()["next"] or ""
+    )
     assert api_key_client.get("/api/v1/activities/?page=99").status_code == 404
 
 
-def test_a_field_worker_sees_only_the_activities_assigned_to_them(bu, assigned_activity, field_worker, activity_type):
+def test_a_field_worker_sees_only_the_activities_assigned_to_them(
+    bu, assigned_activity, field_worker, activity_type
+):
     factories.ActivityFactory(business_unit=bu, activity_type=activity_type)
     client = session_client(field_worker)
     assert [a["id"] for a in client.get("/api/v1/activities/").json()["results"]] == [assigned_activity.pk]
@@ -188,7 +198,9 @@ def test_locked_billing_lines_are_a_conflict_on_the_field(activity, api_key_clie
         ("assignees", "1"),
     ],
 )
-def test_bad_activity_input_is_refused_naming_the_field(api_key_client, activity_type, customer, field, value):
+def test_bad_activity_input_is_refused_naming_the_field(
+    api_key_client, activity_type, customer, field, value
+):
     response = api_key_client.post("/api/v1/activities/", {**_payload(activity_type, customer), field: value})
     assert response.status_code == 400
     assert any(key == field or key.startswith(f"{field}.") for key in response.json()), response.json()
@@ -198,7 +210,10 @@ def test_a_scheduled_end_before_the_start_is_refused_on_the_field(api_key_client
     response = api_key_client.post(
         "/api/v1/activities/",
         _payload(
-            activity_type, customer, scheduled_start="2030-01-01T10:00:00Z", scheduled_end="2030-01-01T09:00:00Z"
+            activity_type,
+            customer,
+            scheduled_start="2030-01-01T10:00:00Z",
+            scheduled_end="2030-01-01T09:00:00Z",
         ),
     )
     assert response.status_code == 400

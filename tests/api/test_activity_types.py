@@ -22,7 +22,12 @@ def test_every_member_lists_and_reads_the_activity_types(bu, activity_type, role
 def test_an_administrator_creates_an_activity_type_with_default_billing_lines(bu):
     response = key_client(bu, Role.ADMIN).post(
         "/api/v1/activity-types/",
-        {"name": "Entretien", "reference": "ENT", "default_duration_minutes": 90, "default_billing_lines": [LINE]},
+        {
+            "name": "Entretien",
+            "reference": "ENT",
+            "default_duration_minutes": 90,
+            "default_billing_lines": [LINE],
+        },
     )
     assert response.status_code == 201, response.json()
     created = ActivityType.objects.get(pk=response.json()["id"])
@@ -43,7 +48,9 @@ def test_only_administrators_create_or_change_activity_types(bu, activity_type, 
 
 
 def test_an_administrator_renames_an_activity_type(bu, activity_type):
-    response = key_client(bu, Role.ADMIN).patch(f"/api/v1/activity-types/{activity_type.pk}/", {"name": "Réparation"})
+    response = key_client(bu, Role.ADMIN).patch(
+        f"/api/v1/activity-types/{activity_type.pk}/", {"name": "Réparation"}
+    )
     assert response.status_code == 200
     activity_type.refresh_from_db()
     assert activity_type.name == "Réparation"
@@ -55,7 +62,10 @@ def test_a_bad_default_billing_line_is_refused_naming_the_line_and_field(bu, act
         {"default_billing_lines": [LINE, {**LINE, "vat_rate": "FR_055", "unit_price": "1.999"}]},
     )
     assert response.status_code == 400
-    assert set(response.json()) == {"default_billing_lines[1].vat_rate", "default_billing_lines[1].unit_price"}
+    assert set(response.json()) == {
+        "default_billing_lines[1].vat_rate",
+        "default_billing_lines[1].unit_price",
+    }
 
 
 def test_a_duplicate_activity_type_reference_is_refused_on_the_field(bu, activity_type):

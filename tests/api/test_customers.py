@@ -6,7 +6,12 @@ from tests import factories
 
 from .conftest import key_client
 
-VALID = {"reference": "C-NEW", "name": "Ascenseurs Dupont", "siren": "732829320", "vat_number": "FR44732829320"}
+VALID = {
+    "reference": "C-NEW",
+    "name": "Ascenseurs Dupont",
+    "siren": "732829320",
+    "vat_number": "FR44732829320",
+}
 
 
 @pytest.mark.parametrize("role", list(Role))
@@ -24,7 +29,9 @@ def test_customers_are_searched_and_filtered(bu, api_key_client):
     )
 
     def names(query):
-        return sorted(c["display_name"] for c in api_key_client.get(f"/api/v1/customers/?{query}").json()["results"])
+        return sorted(
+            c["display_name"] for c in api_key_client.get(f"/api/v1/customers/?{query}").json()["results"]
+        )
 
     assert names("search=petit") == ["Boulangerie Petit", "Léa Petitjean"]
     assert names("kind=individual") == ["Léa Petitjean"]

@@ -30,7 +30,9 @@ def test_history_is_filtered_by_kind(activity, api_key_client):
     assert [r["kind"] for r in rows] == ["updated"]
 
 
-def test_the_business_unit_history_is_filtered_by_activity_and_kind(bu, activity, assigned_activity, api_key_client):
+def test_the_business_unit_history_is_filtered_by_activity_and_kind(
+    bu, activity, assigned_activity, api_key_client
+):
     from tests import factories
 
     second = factories.ActivityFactory(business_unit=bu, activity_type=activity.activity_type)

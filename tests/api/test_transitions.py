@@ -1,7 +1,6 @@
 import pytest
 
 from accounts.models import Role
-from activities.models import Activity
 from activities.status import FIELD_WORKER_ACTIONS, Action, Status
 from tests import factories
 
@@ -51,7 +50,8 @@ def test_each_transition_is_an_api_action_recorded_in_history(bu, assigned_activ
 
 def test_cancelling_records_the_reason_and_details(bu, activity, api_key_client):
     body = api_key_client.post(
-        f"/api/v1/activities/{activity.pk}/cancel/", {"reason": "missing_equipment", "details": "Pas de joint"}
+        f"/api/v1/activities/{activity.pk}/cancel/",
+        {"reason": "missing_equipment", "details": "Pas de joint"},
     ).json()
     assert (body["cancel_reason"], body["cancel_details"]) == ("missing_equipment", "Pas de joint")
 
@@ -65,11 +65,15 @@ def test_cancelling_without_a_reason_is_refused_on_the_field(activity, api_key_c
 
 
 def test_scheduling_without_a_start_date_is_refused_on_the_field(bu, api_key_client, activity_type):
-    activity = factories.ActivityFactory(business_unit=bu, activity_type=activity_type, scheduled_start=None, scheduled_end=None)
+    activity = factories.ActivityFactory(
+        business_unit=bu, activity_type=activity_type, scheduled_start=None, scheduled_end=None
+    )
     response = api_key_client.post(f"/api/v1/activities/{activity.pk}/schedule/", {})
     assert response.status_code == 400
     assert list(response.json()) == ["scheduled_start"]
-    ok = api_key_client.post(f"/api/v1/activities/{activity.pk}/schedule/", {"scheduled_start": "2030-05-02T07:00:00Z"})
+    ok = api_key_client.post(
+        f"/api/v1/activities/{activity.pk}/schedule/", {"scheduled_start": "2030-05-02T07:00:00Z"}
+    )
     assert ok.json()["status"] == Status.SCHEDULED
 
 

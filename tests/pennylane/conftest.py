@@ -48,3 +48,57 @@ def connected(bu, admin_user):
         connected_by=admin_user,
         connected_at=timezone.now(),
     )
+
+
+@pytest.fixture
+def sandbox_settings(settings, sandbox_clean):
+    """Point the product at the live sandbox (tests marked ``sandbox``)."""
+    settings.PENNYLANE_API_BASE_URL = sandbox_clean.api_base
+    settings.PENNYLANE_TOKEN_URL = sandbox_clean.token_url
+    settings.PENNYLANE_REVOKE_URL = sandbox_clean.revoke_url
+    settings.PENNYLANE_AUTHORIZE_URL = sandbox_clean.authorize_url
+    settings.PENNYLANE_CLIENT_ID = sandbox_clean.client_id
+    settings.PENNYLANE_CLIENT_SECRET = sandbox_clean.client_secret
+    settings.PENNYLANE_TIMEOUT = 5.0
+    ratelimit._default = None
+    yield settings
+    ratelimit._default = None
+
+
+def connection_from_sandbox(sandbox, business_unit, *, company="demo", expired=False):
+    """A connection holding a real pair issued by the sandbox to the product's OAuth client."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from pennylane import crypto
+
+    pair = sandbox.issue_tokens(company=company)
+    connection = PennylaneConnection.objects.create(
+        business_unit=business_unit,
+        status=ConnectionStatus.CONNECTED,
+        company_name="Démo Plomberie SAS",
+        access_token_encrypted=crypto.encrypt(pair["access_token"]),
+        refresh_token_encrypted=crypto.encrypt(pair["refresh_token"]),
+        expires_at=timezone.now() + (timedelta(minutes=-1) if expired else timedelta(hours=20)),
+    )
+    if expired:
+        sandbox.expire_access_token(pair["access_token"])
+    return connection, pair
+
+
+def inject_fault(sandbox, method, path_regex, **rule):
+    """sandbox.fault(...), posted directly: SandboxHandle.fault() passes ``method`` twice to
+    _control() (TypeError) at the time of writing."""
+    body = {
+        "method": method,
+        "path_regex": path_regex,
+        "status": None,
+        "times": 1,
+        "latency": None,
+        "drop_after_commit": False,
+        "body": None,
+        **rule,
+    }
+    response = sandbox._http.post(f"{sandbox.url}/__sandbox__/faults", json=body, timeout=10)
+    response.raise_for_status()

@@ -10,9 +10,10 @@ import json
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 
@@ -59,7 +60,13 @@ class FakePennylane:
             def _serve(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 parts = urlsplit(self.path)
-                seen = Seen(self.command, parts.path, parse_qs(parts.query), dict(self.headers), self.rfile.read(length))
+                seen = Seen(
+                    self.command,
+                    parts.path,
+                    parse_qs(parts.query),
+                    dict(self.headers),
+                    self.rfile.read(length),
+                )
                 reply = fake._reply(seen)
                 if reply.delay:
                     time.sleep(reply.delay)
@@ -85,7 +92,9 @@ class FakePennylane:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.api = f"{self.url}/api/external/v2"
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self.thread.start()
 
     def on(self, method: str, pattern: str, *replies: Reply | Handler) -> None:
@@ -117,8 +126,15 @@ class FakePennylane:
 
 
 API = "/api/external/v2"
-ME = {"user": None, "company": {"id": 4242, "name": "Démo SAS", "reg_no": "sandbox-4242"}, "scopes": ["customers:all", "quotes:all"]}
+ME = {
+    "user": None,
+    "company": {"id": 4242, "name": "Démo SAS", "reg_no": "sandbox-4242"},
+    "scopes": ["customers:all", "quotes:all"],
+}
 
 
 def token_reply(access: str = "acc-1", refresh: str = "ref-1", expires_in: int = 86400) -> Reply:
-    return Reply(200, {"access_token": access, "refresh_token": refresh, "expires_in": expires_in, "token_type": "Bearer"})
+    return Reply(
+        200,
+        {"access_token": access, "refresh_token": refresh, "expires_in": expires_in, "token_type": "Bearer"},
+    )

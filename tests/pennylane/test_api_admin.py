@@ -11,7 +11,9 @@ pytestmark = pytest.mark.django_db
 
 def document(bu, ref):
     activity = factories.ActivityFactory(business_unit=bu)
-    return BillingDocument.objects.create(business_unit=bu, activity=activity, kind="invoice", external_reference=ref, pennylane_id=1)
+    return BillingDocument.objects.create(
+        business_unit=bu, activity=activity, kind="invoice", external_reference=ref, pennylane_id=1
+    )
 
 
 def test_the_connection_health_api_never_shows_a_token(api_key_client, connected):
@@ -40,11 +42,17 @@ def test_opening_another_business_units_document_is_a_404(client, admin_user, ot
     assert client.get(f"/pennylane/documents/{theirs.pk}/open/").status_code == 404
 
 
-def test_opening_a_document_redirects_to_a_fresh_pdf_url(client, admin_user, bu, connected, fake, fake_settings):
+def test_opening_a_document_redirects_to_a_fresh_pdf_url(
+    client, admin_user, bu, connected, fake, fake_settings
+):
     from .fakes import API, Reply
 
     mine = document(bu, "mine")
-    fake.on("GET", f"{API}/customer_invoices/1", Reply(200, {"id": 1, "public_file_url": "https://files.example/f.pdf"}))
+    fake.on(
+        "GET",
+        f"{API}/customer_invoices/1",
+        Reply(200, {"id": 1, "public_file_url": "https://files.example/f.pdf"}),
+    )
     client.force_login(admin_user)
     response = client.get(f"/pennylane/documents/{mine.pk}/open/")
     assert response.status_code == 302 and response["Location"] == "https://files.example/f.pdf"
@@ -53,7 +61,10 @@ def test_opening_a_document_redirects_to_a_fresh_pdf_url(client, admin_user, bu,
 def test_the_admin_pages_never_show_a_token(client, connected, django_user_model):
     staff = django_user_model.objects.create_superuser("root", "root@example.com", "pw-123456")
     client.force_login(staff)
-    for url in ["/admin/pennylane/pennylaneconnection/", f"/admin/pennylane/pennylaneconnection/{connected.pk}/change/"]:
+    for url in [
+        "/admin/pennylane/pennylaneconnection/",
+        f"/admin/pennylane/pennylaneconnection/{connected.pk}/change/",
+    ]:
         response = client.get(url)
         assert response.status_code == 200
         body = response.content.decode()

@@ -38,19 +38,63 @@ def test_me_sends_the_bearer_token_and_returns_the_company(fake, client):
 @pytest.mark.parametrize(
     ("status", "body", "error_class", "message", "permanent"),
     [
-        (400, {"message": "is not a date", "field": "date", "code": "InvalidDateFormat"}, ValidationError, "is not a date (date)", True),
-        (401, {"error": "The access token is invalid", "status": 401}, AuthenticationError, "The access token is invalid", True),
-        (403, {"error": 'Access to this resource requires scope "quotes:all".', "status": 403}, ForbiddenError, "requires scope", True),
-        (404, {"error": "Couldn't find Customer with 'id'=123", "status": 404}, NotFoundError, "Couldn't find Customer", True),
-        (409, {"error": "Conflict with the current state of the target resource.", "status": 409}, ConflictError, "Conflict", False),
-        (422, {"error": "Configurez d'abord la numérotation des factures", "status": 422}, ValidationError, "numérotation", True),
-        (422, {"error": "unprocessable_entity", "message": "Date invalide", "details": {"date": ["bad"]}}, ValidationError, "Date invalide", True),
+        (
+            400,
+            {"message": "is not a date", "field": "date", "code": "InvalidDateFormat"},
+            ValidationError,
+            "is not a date (date)",
+            True,
+        ),
+        (
+            401,
+            {"error": "The access token is invalid", "status": 401},
+            AuthenticationError,
+            "The access token is invalid",
+            True,
+        ),
+        (
+            403,
+            {"error": 'Access to this resource requires scope "quotes:all".', "status": 403},
+            ForbiddenError,
+            "requires scope",
+            True,
+        ),
+        (
+            404,
+            {"error": "Couldn't find Customer with 'id'=123", "status": 404},
+            NotFoundError,
+            "Couldn't find Customer",
+            True,
+        ),
+        (
+            409,
+            {"error": "Conflict with the current state of the target resource.", "status": 409},
+            ConflictError,
+            "Conflict",
+            False,
+        ),
+        (
+            422,
+            {"error": "Configurez d'abord la numérotation des factures", "status": 422},
+            ValidationError,
+            "numérotation",
+            True,
+        ),
+        (
+            422,
+            {"error": "unprocessable_entity", "message": "Date invalide", "details": {"date": ["bad"]}},
+            ValidationError,
+            "Date invalide",
+            True,
+        ),
         (500, None, TransientError, "erreur 500", False),
         (503, {"error": "maintenance"}, TransientError, "maintenance", False),
     ],
 )
 def test_each_status_maps_to_one_error_class(fake, client, status, body, error_class, message, permanent):
-    reply = Reply(status, body) if body is not None else Reply(status, text="<html>Internal Server Error</html>")
+    reply = (
+        Reply(status, body) if body is not None else Reply(status, text="<html>Internal Server Error</html>")
+    )
     fake.on("GET", f"{API}/customer_invoices/7", reply)
     with pytest.raises(error_class) as caught:
         client.invoice_get(7)
@@ -61,14 +105,22 @@ def test_each_status_maps_to_one_error_class(fake, client, status, body, error_c
 
 
 def test_a_forbidden_error_names_the_missing_scope(fake, client):
-    fake.on("GET", f"{API}/quotes/1", Reply(403, {"error": 'Access to this resource requires scope "quotes:all".'}))
+    fake.on(
+        "GET",
+        f"{API}/quotes/1",
+        Reply(403, {"error": 'Access to this resource requires scope "quotes:all".'}),
+    )
     with pytest.raises(ForbiddenError) as caught:
         client.quote_get(1)
     assert caught.value.scope == "quotes:all"
 
 
 def test_a_429_without_limiter_is_rate_limited_with_the_wait_from_its_plain_text_answer(fake, client):
-    fake.on("GET", f"{API}/me", Reply(429, text="Rate limit exceeded. Please retry in 3 seconds.", headers={"retry-after": "3"}))
+    fake.on(
+        "GET",
+        f"{API}/me",
+        Reply(429, text="Rate limit exceeded. Please retry in 3 seconds.", headers={"retry-after": "3"}),
+    )
     with pytest.raises(RateLimitedError) as caught:
         client.me()
     assert caught.value.wait_seconds == 3.0
@@ -77,7 +129,9 @@ def test_a_429_without_limiter_is_rate_limited_with_the_wait_from_its_plain_text
 
 def test_a_429_uses_ratelimit_reset_when_there_is_no_retry_after(fake, client):
     reset = int(time.time()) + 4
-    fake.on("GET", f"{API}/me", Reply(429, text="Rate limit exceeded.", headers={"ratelimit-reset": str(reset)}))
+    fake.on(
+        "GET", f"{API}/me", Reply(429, text="Rate limit exceeded.", headers={"ratelimit-reset": str(reset)})
+    )
     with pytest.raises(RateLimitedError) as caught:
         client.me()
     assert 2.0 <= caught.value.wait_seconds <= 4.0
@@ -85,7 +139,12 @@ def test_a_429_uses_ratelimit_reset_when_there_is_no_retry_after(fake, client):
 
 @pytest.mark.django_db
 def test_with_a_limiter_a_429_waits_and_retries_without_raising(fake):
-    fake.on("GET", f"{API}/me", Reply(429, text="Rate limit exceeded. Please retry in 1 seconds.", headers={"retry-after": "1"}), Reply(200, ME))
+    fake.on(
+        "GET",
+        f"{API}/me",
+        Reply(429, text="Rate limit exceeded. Please retry in 1 seconds.", headers={"retry-after": "1"}),
+        Reply(200, ME),
+    )
     client = PennylaneClient(fake.api, "tok", limiter=DatabaseRateLimiter())
     started = time.monotonic()
     assert client.me()["company"]["id"] == 4242
@@ -109,7 +168,13 @@ def test_a_refused_connection_is_transient(settings):
 
 
 def test_find_by_external_reference_sends_the_filter_as_a_json_string(fake, client):
-    fake.on("GET", f"{API}/customer_invoices", Reply(200, {"items": [{"id": 9, "external_reference": "R-1"}], "has_more": False, "next_cursor": None}))
+    fake.on(
+        "GET",
+        f"{API}/customer_invoices",
+        Reply(
+            200, {"items": [{"id": 9, "external_reference": "R-1"}], "has_more": False, "next_cursor": None}
+        ),
+    )
     found = client.invoice_find_by_external_reference("R-1")
     assert found["id"] == 9
     sent = json.loads(fake.seen[0].query["filter"][0])
@@ -119,19 +184,31 @@ def test_find_by_external_reference_sends_the_filter_as_a_json_string(fake, clie
 def test_quote_lookup_scans_every_page_and_resends_the_filter(fake, client):
     def pages(seen):
         if "cursor" not in seen.query:
-            return Reply(200, {"items": [{"id": 1, "external_reference": "other"}], "has_more": True, "next_cursor": "c2"})
-        return Reply(200, {"items": [{"id": 2, "external_reference": "Q-1"}], "has_more": False, "next_cursor": None})
+            return Reply(
+                200,
+                {"items": [{"id": 1, "external_reference": "other"}], "has_more": True, "next_cursor": "c2"},
+            )
+        return Reply(
+            200, {"items": [{"id": 2, "external_reference": "Q-1"}], "has_more": False, "next_cursor": None}
+        )
 
     fake.on("GET", f"{API}/quotes", pages)
     found = client.quote_find_by_external_reference("Q-1", customer_id=55)
     assert found["id"] == 2
     assert len(fake.seen) == 2
     for seen in fake.seen:
-        assert json.loads(seen.query["filter"][0]) == [{"field": "customer_id", "operator": "eq", "value": 55}]
+        assert json.loads(seen.query["filter"][0]) == [
+            {"field": "customer_id", "operator": "eq", "value": 55}
+        ]
 
 
 def test_send_by_email_answers_none_on_204_and_conflict_while_the_pdf_is_generated(fake, client):
-    fake.on("POST", f"{API}/customer_invoices/3/send_by_email", Reply(409, {"error": "PDF not ready", "status": 409}), Reply(204))
+    fake.on(
+        "POST",
+        f"{API}/customer_invoices/3/send_by_email",
+        Reply(409, {"error": "PDF not ready", "status": 409}),
+        Reply(204),
+    )
     with pytest.raises(ConflictError):
         client.invoice_send_by_email(3)
     assert client.invoice_send_by_email(3, recipients=["a@b.fr"]) is None
@@ -150,7 +227,9 @@ def test_changelogs_send_start_date_on_the_first_page_only(fake, client):
     def pages(seen):
         if "cursor" in seen.query:
             assert "start_date" not in seen.query
-            return Reply(200, {"items": [{"id": 2, "operation": "update"}], "has_more": False, "next_cursor": None})
+            return Reply(
+                200, {"items": [{"id": 2, "operation": "update"}], "has_more": False, "next_cursor": None}
+            )
         return Reply(200, {"items": [{"id": 1, "operation": "insert"}], "has_more": True, "next_cursor": "n"})
 
     fake.on("GET", f"{API}/changelogs/customer_invoices", pages)

@@ -20,13 +20,20 @@ def client(fake):
     return PennylaneClient(fake.api, "tok", timeout=0.5)
 
 
-def test_a_new_company_customer_is_looked_up_then_created_with_its_billing_address(fake, client, connected, bu):
+def test_a_new_company_customer_is_looked_up_then_created_with_its_billing_address(
+    fake, client, connected, bu
+):
     customer = factories.CustomerFactory(business_unit=bu, siren="123456789", vat_number="FR12123456789")
     fake.on("GET", f"{API}/customers", Reply(200, EMPTY))
     fake.on("POST", f"{API}/company_customers", Reply(201, {"id": 77}))
     assert customer_ensure(client=client, connection=connected, customer=customer) == 77
     body = fake.calls("POST", f"{API}/company_customers")[0].json
-    assert body["billing_address"] == {"address": "12 rue de la Paix", "postal_code": "75002", "city": "Paris", "country_alpha2": "FR"}
+    assert body["billing_address"] == {
+        "address": "12 rue de la Paix",
+        "postal_code": "75002",
+        "city": "Paris",
+        "country_alpha2": "FR",
+    }
     assert body["external_reference"] == f"cadulis-customer-{customer.pk}"
     assert body["reg_no"] == "123456789" and body["emails"] == customer.emails
     # Second time: the local link answers, no HTTP at all.
@@ -37,14 +44,22 @@ def test_a_new_company_customer_is_looked_up_then_created_with_its_billing_addre
 
 
 def test_an_existing_remote_customer_is_linked_without_creating_one(fake, client, connected, bu):
-    customer = factories.CustomerFactory(business_unit=bu, kind=CustomerKind.INDIVIDUAL, first_name="Ana", last_name="Lopez")
-    fake.on("GET", f"{API}/customers", Reply(200, {"items": [{"id": 31}], "has_more": False, "next_cursor": None}))
+    customer = factories.CustomerFactory(
+        business_unit=bu, kind=CustomerKind.INDIVIDUAL, first_name="Ana", last_name="Lopez"
+    )
+    fake.on(
+        "GET", f"{API}/customers", Reply(200, {"items": [{"id": 31}], "has_more": False, "next_cursor": None})
+    )
     assert customer_ensure(client=client, connection=connected, customer=customer) == 31
     assert fake.calls("POST", f"{API}/.*") == []
 
 
 def test_a_document_that_exists_is_returned_without_post(fake, client):
-    fake.on("GET", f"{API}/customer_invoices", Reply(200, {"items": [{"id": 5, "external_reference": "F-1"}], "has_more": False}))
+    fake.on(
+        "GET",
+        f"{API}/customer_invoices",
+        Reply(200, {"items": [{"id": 5, "external_reference": "F-1"}], "has_more": False}),
+    )
     assert document_ensure(client=client, kind="invoice", payload={}, external_reference="F-1")["id"] == 5
     assert fake.calls("POST", f"{API}/customer_invoices") == []
 
@@ -62,7 +77,9 @@ def test_a_timeout_after_the_document_was_committed_finds_it_and_never_posts_twi
 
     fake.on("POST", f"{API}/customer_invoices", post)
     fake.on("GET", f"{API}/customer_invoices", lookup)
-    document = document_ensure(client=client, kind="invoice", payload={"customer_id": 3, "draft": True}, external_reference="F-2")
+    document = document_ensure(
+        client=client, kind="invoice", payload={"customer_id": 3, "draft": True}, external_reference="F-2"
+    )
     assert document["id"] == 9
     assert len(created) == 1
 
@@ -80,6 +97,8 @@ def test_a_5xx_with_nothing_created_raises_without_a_second_post(fake, client):
 def test_an_invoice_from_a_quote_uses_create_from_quote(fake, client):
     fake.on("GET", f"{API}/customer_invoices", Reply(200, EMPTY))
     fake.on("POST", f"{API}/customer_invoices/create_from_quote", Reply(201, {"id": 12}))
-    document = document_ensure(client=client, kind="invoice", payload={"quote_id": 4, "draft": False}, external_reference="F-3")
+    document = document_ensure(
+        client=client, kind="invoice", payload={"quote_id": 4, "draft": False}, external_reference="F-3"
+    )
     assert document["id"] == 12
     assert fake.seen[-1].json == {"quote_id": 4, "draft": False, "external_reference": "F-3"}

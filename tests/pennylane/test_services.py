@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 
 
 def expire(connection, minutes=1):
-    PennylaneConnection.objects.filter(pk=connection.pk).update(expires_at=timezone.now() + timedelta(minutes=minutes))
+    PennylaneConnection.objects.filter(pk=connection.pk).update(
+        expires_at=timezone.now() + timedelta(minutes=minutes)
+    )
 
 
 def test_a_fresh_token_is_used_without_refreshing(fake, fake_settings, connected):
@@ -26,7 +28,9 @@ def test_a_fresh_token_is_used_without_refreshing(fake, fake_settings, connected
     assert fake.seen[-1].headers["Authorization"] == "Bearer acc-0"
 
 
-def test_a_token_close_to_expiry_is_refreshed_and_the_new_pair_persisted_before_use(fake, fake_settings, connected):
+def test_a_token_close_to_expiry_is_refreshed_and_the_new_pair_persisted_before_use(
+    fake, fake_settings, connected
+):
     expire(connected)
     fake.on("POST", "/oauth/token", token_reply("acc-1", "ref-1"))
     fake.on("GET", f"{API}/me", Reply(200, ME))
@@ -41,7 +45,9 @@ def test_a_token_close_to_expiry_is_refreshed_and_the_new_pair_persisted_before_
     assert fake.seen[-1].headers["Authorization"] == "Bearer acc-1"
 
 
-def test_invalid_grant_marks_the_connection_to_reconnect_and_asks_for_reauthorization(fake, fake_settings, connected):
+def test_invalid_grant_marks_the_connection_to_reconnect_and_asks_for_reauthorization(
+    fake, fake_settings, connected
+):
     expire(connected)
     fake.on("POST", "/oauth/token", Reply(400, {"error": "invalid_grant", "error_description": "revoked"}))
     with pytest.raises(ReauthorizationRequired):
@@ -69,15 +75,33 @@ def test_a_5xx_on_refresh_is_transient_and_changes_nothing(fake, fake_settings, 
 
 def test_a_401_refreshes_once_and_retries_with_the_new_token(fake, fake_settings, connected):
     fake.on("POST", "/oauth/token", token_reply("acc-1", "ref-1"))
-    fake.on("GET", f"{API}/me", lambda seen: Reply(200, ME) if seen.headers["Authorization"] == "Bearer acc-1" else Reply(401, {"error": "The access token is invalid", "status": 401}))
+    fake.on(
+        "GET",
+        f"{API}/me",
+        lambda seen: (
+            Reply(200, ME)
+            if seen.headers["Authorization"] == "Bearer acc-1"
+            else Reply(401, {"error": "The access token is invalid", "status": 401})
+        ),
+    )
     assert services.connection_call(connected.pk, lambda c: c.me())["company"]["id"] == 4242
     assert len(fake.calls("POST", "/oauth/token")) == 1
 
 
-def test_a_401_after_another_process_refreshed_uses_the_stored_token_without_refreshing(fake, fake_settings, connected):
+def test_a_401_after_another_process_refreshed_uses_the_stored_token_without_refreshing(
+    fake, fake_settings, connected
+):
     client = services.client_for_connection(connected.pk)  # holds acc-0
     PennylaneConnection.objects.filter(pk=connected.pk).update(access_token_encrypted=crypto.encrypt("acc-9"))
-    fake.on("GET", f"{API}/me", lambda seen: Reply(200, ME) if seen.headers["Authorization"] == "Bearer acc-9" else Reply(401, {"error": "invalid"}))
+    fake.on(
+        "GET",
+        f"{API}/me",
+        lambda seen: (
+            Reply(200, ME)
+            if seen.headers["Authorization"] == "Bearer acc-9"
+            else Reply(401, {"error": "invalid"})
+        ),
+    )
     services.connection_refresh(connected.pk, failed_token_key=client.token_key)
     assert fake.calls("POST", "/oauth/token") == []
     assert services.connection_call(connected.pk, lambda c: c.me())
@@ -96,7 +120,11 @@ def test_health_records_success_and_errors_in_plain_words(fake, fake_settings, c
 
 
 def test_a_rejected_document_does_not_make_the_connection_look_broken(fake, fake_settings, connected):
-    fake.on("POST", f"{API}/customer_invoices", Reply(422, {"error": "Configurez d'abord la numérotation des factures"}))
+    fake.on(
+        "POST",
+        f"{API}/customer_invoices",
+        Reply(422, {"error": "Configurez d'abord la numérotation des factures"}),
+    )
     with pytest.raises(ValidationError):
         services.connection_call(connected.pk, lambda c: c.invoice_create({}))
     row = PennylaneConnection.objects.get(pk=connected.pk)
@@ -118,16 +146,22 @@ def test_disconnect_revokes_at_pennylane_and_deletes_the_tokens(fake, fake_setti
     assert "Aucune connexion Pennylane" in caught.value.message
 
 
-def test_disconnect_still_deletes_the_tokens_when_pennylane_is_unreachable(fake, fake_settings, connected, bu):
+def test_disconnect_still_deletes_the_tokens_when_pennylane_is_unreachable(
+    fake, fake_settings, connected, bu
+):
     fake_settings.PENNYLANE_REVOKE_URL = "http://127.0.0.1:9/oauth/revoke"
     assert services.connection_disconnect(business_unit=bu)
     assert PennylaneConnection.objects.get(pk=connected.pk).access_token_encrypted == ""
 
 
-def test_reconnecting_stores_the_company_and_announces_it_after_commit(fake, fake_settings, connected, bu, admin_user, django_capture_on_commit_callbacks):
+def test_reconnecting_stores_the_company_and_announces_it_after_commit(
+    fake, fake_settings, connected, bu, admin_user, django_capture_on_commit_callbacks
+):
     PennylaneConnection.objects.filter(pk=connected.pk).update(status=ConnectionStatus.TO_RECONNECT)
     received = []
-    connection_restored.connect(lambda sender, business_unit, **kw: received.append(business_unit), weak=False, dispatch_uid="t")
+    connection_restored.connect(
+        lambda sender, business_unit, **kw: received.append(business_unit), weak=False, dispatch_uid="t"
+    )
     fake.on("POST", "/oauth/token", token_reply("acc-5", "ref-5"))
     fake.on("GET", f"{API}/me", Reply(200, ME))
     fake.on("POST", "/oauth/revoke", Reply(200, text=""))
@@ -147,8 +181,10 @@ def test_the_beat_task_refreshes_only_tokens_close_to_expiry(fake, fake_settings
     from pennylane.tasks import connections_refresh_expiring
 
     far = PennylaneConnection.objects.create(
-        business_unit=other_bu, status=ConnectionStatus.CONNECTED,
-        access_token_encrypted=crypto.encrypt("x"), refresh_token_encrypted=crypto.encrypt("y"),
+        business_unit=other_bu,
+        status=ConnectionStatus.CONNECTED,
+        access_token_encrypted=crypto.encrypt("x"),
+        refresh_token_encrypted=crypto.encrypt("y"),
         expires_at=timezone.now() + timedelta(hours=10),
     )
     expire(connected, minutes=20)

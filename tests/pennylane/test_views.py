@@ -34,7 +34,9 @@ def start(client, next_url="/triggers/5/"):
 
 def nothing_stored(bu):
     connection = PennylaneConnection.objects.filter(business_unit=bu).first()
-    return connection is None or (connection.access_token_encrypted == "" and connection.status != ConnectionStatus.CONNECTED)
+    return connection is None or (
+        connection.access_token_encrypted == "" and connection.status != ConnectionStatus.CONNECTED
+    )
 
 
 def test_connect_redirects_to_pennylane_with_the_configured_client_and_scopes(admin_client, fake_settings):
@@ -70,7 +72,9 @@ def test_refusing_on_pennylane_stores_nothing(admin_client, bu):
     assert nothing_stored(bu)
 
 
-@pytest.mark.parametrize("case", ["missing", "forged", "reused", "expired", "other_session", "other_business_unit"])
+@pytest.mark.parametrize(
+    "case", ["missing", "forged", "reused", "expired", "other_session", "other_business_unit"]
+)
 def test_a_bad_state_is_rejected_and_nothing_is_stored(case, admin_client, bu, admin_user, fake):
     state, _ = start(admin_client)
     client = admin_client
@@ -88,14 +92,20 @@ def test_a_bad_state_is_rejected_and_nothing_is_stored(case, admin_client, bu, a
         client = Client()
         client.force_login(admin_user)
     elif case == "other_business_unit":
-        other = factories.MembershipFactory(user=admin_user, role=Role.ADMIN, business_unit__name="Autre").business_unit
+        other = factories.MembershipFactory(
+            user=admin_user, role=Role.ADMIN, business_unit__name="Autre"
+        ).business_unit
         session = admin_client.session
         session["business_unit_id"] = other.pk
         session.save()
     token_calls = len(fake.calls("POST", "/oauth/token"))
     response = client.get("/pennylane/callback/", params)
     assert response.status_code == 400
-    assert "refusée" in response.content.decode() or "expiré" in response.content.decode() or "utilisée" in response.content.decode()
+    assert (
+        "refusée" in response.content.decode()
+        or "expiré" in response.content.decode()
+        or "utilisée" in response.content.decode()
+    )
     assert len(fake.calls("POST", "/oauth/token")) == token_calls, "no code exchange with a bad state"
     assert nothing_stored(bu)
     assert PennylaneConnection.objects.exclude(access_token_encrypted="").count() == 0
@@ -113,7 +123,9 @@ def test_only_administrators_connect_test_or_disconnect(role, client, bu, fake_s
 
 def test_the_page_shows_to_reconnect_and_the_error_in_plain_words(admin_client, connected):
     PennylaneConnection.objects.filter(pk=connected.pk).update(
-        status=ConnectionStatus.TO_RECONNECT, last_error="Pennylane a refusé le jeton de renouvellement", last_error_at=timezone.now()
+        status=ConnectionStatus.TO_RECONNECT,
+        last_error="Pennylane a refusé le jeton de renouvellement",
+        last_error_at=timezone.now(),
     )
     html = admin_client.get("/pennylane/").content.decode()
     assert "À reconnecter" in html and "refusé le jeton" in html

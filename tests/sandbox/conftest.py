@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,7 @@ class SpecChecker:
                 f"{response.request.method} {response.request.path_url} -> {response.status_code} does not "
                 f"match the official spec: {details}\nbody: {response.text[:2000]}"
             )
-        found = APICallPathFinder(self.openapi.spec).find(request.method, request.full_url_pattern)
+        found = APICallPathFinder(self.openapi.spec).find(request.method, request.host_url + request.path)
         self.validated.add((str(found.operation["operationId"]), response.status_code))
 
 
@@ -61,11 +62,19 @@ class Api:
         self.checker = checker
         self.http = requests.Session()
 
-    def call(self, method: str, path: str, *, validate: bool = True, **kwargs: Any) -> requests.Response:
+    def call(
+        self, method: str, path: str, *, validate: bool = True, wait_on_429: bool = True, **kwargs: Any
+    ) -> requests.Response:
+        """One request; like a polite client, it waits ``retry-after`` on a 429 and tries again
+        (``wait_on_429=False`` returns the 429 instead)."""
         headers = {"Authorization": f"Bearer {self.token}", **kwargs.pop("headers", {})}
-        response = self.http.request(
-            method, f"{self.sandbox.api_base}{path}", headers=headers, timeout=15, **kwargs
-        )
+        for _attempt in range(5):
+            response = self.http.request(
+                method, f"{self.sandbox.api_base}{path}", headers=headers, timeout=15, **kwargs
+            )
+            if response.status_code != 429 or not wait_on_429:
+                break
+            time.sleep(float(response.headers.get("retry-after", "1")))
         if validate and response.status_code != 429:
             self.checker.check(response)
         return response
@@ -97,7 +106,9 @@ class Api:
         assert response.status_code == 201, response.text
         return dict(response.json())
 
-    def invoice(self, customer_id: int, *, draft: bool | None = None, **extra: Any) -> requests.Response:
+    def invoice(
+        self, customer_id: int, *, draft: bool | None = None, validate: bool = True, **extra: Any
+    ) -> requests.Response:
         body: dict[str, Any] = {
             "date": TODAY.isoformat(),
             "deadline": (TODAY + dt.timedelta(days=30)).isoformat(),
@@ -122,7 +133,7 @@ class Api:
         }
         if draft is not None:
             body["draft"] = draft
-        return self.post("/customer_invoices", body)
+        return self.post("/customer_invoices", body, validate=validate)
 
     def quote(self, customer_id: int, **extra: Any) -> requests.Response:
         body = {
@@ -143,7 +154,9 @@ class Api:
         return self.post("/quotes", body)
 
 
-def make_api(sandbox: Any, checker: SpecChecker, company: str = "demo", scopes: list[str] | None = None) -> Api:
+def make_api(
+    sandbox: Any, checker: SpecChecker, company: str = "demo", scopes: list[str] | None = None
+) -> Api:
     return Api(sandbox, sandbox.issue_tokens(company=company, scopes=scopes)["access_token"], checker)
 
 

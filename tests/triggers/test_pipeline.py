@@ -66,7 +66,7 @@ def test_closing_an_activity_creates_exactly_one_invoice_and_reuses_the_customer
     second = wait_finished(close_ok(bu, actor, activity_type, customer))
     assert second.status == FiringStatus.SUCCEEDED, second.error_message
 
-    invoices = ledger(billing, "customer_invoice")
+    invoices = ledger(billing, "invoice")
     customers = ledger(billing, "customer")
     assert len(invoices) == 2
     assert len(customers) == 1  # created the first time, found through the local link the second
@@ -90,7 +90,7 @@ def test_a_finalized_invoice_sent_by_email_waits_out_the_pdf_409_then_locks_the_
     assert firing.status == FiringStatus.SUCCEEDED, firing.error_message
     document = BillingDocument.objects.get(activity=firing.activity)
     assert document.number and not document.draft and document.sent_at is not None
-    assert len(ledger(billing, "customer_invoice")) == 1
+    assert len(ledger(billing, "invoice")) == 1
     assert firing.attempt_rows.count() >= 2  # at least one 409 then the successful send
     activity = Activity.objects.get(pk=firing.activity_id)
     assert activity.billing_locked
@@ -117,7 +117,7 @@ def test_a_company_without_numbering_gives_a_failed_firing_with_pennylanes_frenc
     assert firing.attempts == 1  # permanent: not retried
     firing.history_entry.refresh_from_db()
     assert "numérotation" in firing.history_entry.message
-    assert ledger(sandbox_clean, "customer_invoice") == []
+    assert ledger(sandbox_clean, "invoice") == []
 
 
 def test_a_forced_firing_creates_the_invoice_once_and_a_second_force_is_skipped(bu, actor, activity_type, customer, billing):
@@ -132,7 +132,7 @@ def test_a_forced_firing_creates_the_invoice_once_and_a_second_force_is_skipped(
     assert firing.status == FiringStatus.SUCCEEDED and firing.forced_by == actor.user
     again = wait_finished(services.trigger_force(trigger=trigger, activity=activity, principal=principal))
     assert again.status == FiringStatus.SKIPPED
-    assert len(ledger(billing, "customer_invoice")) == 1
+    assert len(ledger(billing, "invoice")) == 1
 
 
 def test_500_500_then_201_gives_one_document_after_three_attempts(bu, actor, activity_type, customer, billing, settings):
@@ -143,7 +143,7 @@ def test_500_500_then_201_gives_one_document_after_three_attempts(bu, actor, act
     assert firing.attempts == 3
     outcomes = list(firing.attempt_rows.values_list("outcome", flat=True))
     assert outcomes == ["retry", "retry", "succeeded"]
-    assert len(ledger(billing, "customer_invoice")) == 1
+    assert len(ledger(billing, "invoice")) == 1
 
 
 def test_a_timeout_after_the_document_was_created_remotely_finds_it_instead_of_posting_again(
@@ -153,7 +153,7 @@ def test_a_timeout_after_the_document_was_created_remotely_finds_it_instead_of_p
     billing.fault("POST", r"/api/external/v2/customer_invoices$", drop_after_commit=True, times=1)
     firing = wait_finished(close_ok(bu, actor, activity_type, customer), timeout=90)
     assert firing.status == FiringStatus.SUCCEEDED, firing.error_message
-    assert len(ledger(billing, "customer_invoice")) == 1
+    assert len(ledger(billing, "invoice")) == 1
 
 
 def test_the_same_firing_delivered_twice_runs_once(bu, actor, activity_type, customer, billing):
@@ -164,7 +164,7 @@ def test_the_same_firing_delivered_twice_runs_once(bu, actor, activity_type, cus
     enqueue(firing.pk)
     enqueue(firing.pk)
     wait_finished(firing)
-    assert len(ledger(billing, "customer_invoice")) == 1
+    assert len(ledger(billing, "invoice")) == 1
     assert Firing.objects.get(pk=firing.pk).attempt_rows.count() == 1
 
 
@@ -180,7 +180,7 @@ def test_a_revoked_grant_pauses_the_firings_and_reconnecting_resumes_them_once(b
     connect_business_unit(bu, billing)  # the administrator reconnects
     firing = wait_finished(firing)
     assert firing.status == FiringStatus.SUCCEEDED, firing.error_message
-    assert len(ledger(billing, "customer_invoice")) == 1
+    assert len(ledger(billing, "invoice")) == 1
 
 
 def test_a_firing_whose_message_was_lost_is_delivered_by_the_sweeper(bu, actor, activity_type, customer, billing, settings):
@@ -202,7 +202,7 @@ def test_a_firing_whose_message_was_lost_is_delivered_by_the_sweeper(bu, actor, 
     assert firing.status == FiringStatus.PENDING
     assert firings_sweep(stale_after=timedelta(0)) == 1
     assert wait_finished(firing).status == FiringStatus.SUCCEEDED
-    assert len(ledger(billing, "customer_invoice")) == 1
+    assert len(ledger(billing, "invoice")) == 1
 
 
 def test_other_customers_get_their_own_pennylane_customer(bu, actor, activity_type, customer, billing):
