@@ -28,7 +28,7 @@ def activity_list(*, principal: Principal) -> QuerySet[Activity]:
     return (
         activities_visible(principal=principal)
         .select_related("activity_type", "customer")
-
+        .prefetch_related(Prefetch("assignees", queryset=User.objects.order_by("last_name", "username")))
     )
 
 

@@ -231,3 +231,5 @@ CACHES = {
 }
 FIRING_MAX_ATTEMPTS = env.int("FIRING_MAX_ATTEMPTS", default=8)
 FIRING_SWEEP_STALE_SECONDS = env.int("FIRING_SWEEP_STALE_SECONDS", default=300)
+# A running firing older than this lost its worker (task hard time limit + a margin).
+FIRING_LEASE_SECONDS = env.int("FIRING_LEASE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 60)

@@ -27,8 +27,12 @@ from .types.base import Outcome, PermanentFailure, SkipFiring, Steps
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = getattr(settings, "FIRING_MAX_ATTEMPTS", 8)
-# A firing claimed longer ago than this was lost with its worker: it may be claimed again.
-LEASE = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+
+
+def lease() -> timedelta:
+    """A firing claimed longer ago than this was lost with its worker: it may be claimed again."""
+    return timedelta(seconds=getattr(settings, "FIRING_LEASE_SECONDS", settings.CELERY_TASK_TIME_LIMIT + 60))
+
 # Countdowns stay well under the broker's visibility timeout (RELIABILITY.md); longer waits
 # are left to the sweeper.
 MAX_COUNTDOWN = 120.0
@@ -42,7 +46,7 @@ def backoff(attempt: int) -> float:
 def firing_claim(firing_id: int) -> Firing | None:
     now = timezone.now()
     due = Q(status=FiringStatus.PENDING) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + timedelta(seconds=2)))
-    stale = Q(status=FiringStatus.RUNNING, claimed_at__lt=now - LEASE)
+    stale = Q(status=FiringStatus.RUNNING, claimed_at__lt=now - lease())
     claimed = Firing.objects.filter(Q(pk=firing_id) & (due | stale)).update(
         status=FiringStatus.RUNNING, claimed_at=now, attempts=F("attempts") + 1, updated_at=now
     )
@@ -172,7 +176,7 @@ def firings_sweep(stale_after: timedelta | None = None, limit: int = 500) -> int
     due = Q(status=FiringStatus.PENDING, updated_at__lt=now - stale_after) & (
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now - timedelta(seconds=30))
     )
-    lost = Q(status=FiringStatus.RUNNING, claimed_at__lt=now - LEASE)
+    lost = Q(status=FiringStatus.RUNNING, claimed_at__lt=now - lease())
     ids = list(Firing.objects.filter(due | lost).order_by("id").values_list("id", flat=True)[:limit])
     for firing_id in ids:
         enqueue(firing_id)
