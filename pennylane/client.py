@@ -245,6 +245,12 @@ class PennylaneClient:
         body = {"recipients": recipients} if recipients else {}
         self._request("POST", f"/quotes/{int(id)}/send_by_email", body=body)
 
+    # --- templates --------------------------------------------------------------------------
+
+    def customer_invoice_templates(self) -> list[dict[str, Any]]:
+        # Reference: getCustomerInvoiceTemplates
+        return list(self._iter("/customer_invoice_templates", {}))
+
     # --- changelogs ------------------------------------------------------------------------
 
     def changelogs(self, resource: str, start_date: str | None = None) -> list[t.Change]:

@@ -40,7 +40,7 @@ from .serializers import (
 ADMIN_ONLY = _("Seuls les administrateurs gèrent les déclencheurs.")
 FORCE_ONLY = _("Seuls les administrateurs et superviseurs peuvent forcer ou relancer un déclenchement.")
 ACTIVITY_PATH = OpenApiParameter(
-    "pk", int, OpenApiParameter.PATH, pattern=ID_REGEX, description="Activity id"
+    "id", int, OpenApiParameter.PATH, pattern=ID_REGEX, description="Activity id"
 )
 
 

@@ -81,3 +81,27 @@ def invoice_changes(ctx: Ctx) -> HttpResponse:
 
 def quote_changes(ctx: Ctx) -> HttpResponse:
     return _changes(ctx, "quotes")
+
+
+TEMPLATE_EPOCH = "2026-01-01T09:00:00.000000Z"
+
+
+def invoice_templates(ctx: Ctx) -> HttpResponse:
+    """``GET /customer_invoice_templates``. UNCONFIRMED: Pennylane creates a default template
+    once invoice numbering is set up (api-notes.md 7.9), so a company without numbering has
+    none; the product uses that to warn before the first 422."""
+    try:
+        limit = parse_limit(ctx.request, maximum=100)
+    except BadRequest as exc:
+        return error(400, str(exc))
+    items = []
+    if ctx.company.invoice_prefix:
+        items.append(
+            {
+                "id": 7000 + ctx.company.pk,
+                "name": "Modèle par défaut",
+                "created_at": TEMPLATE_EPOCH,
+                "updated_at": TEMPLATE_EPOCH,
+            }
+        )
+    return JsonResponse({"items": items[:limit], "has_more": False, "next_cursor": None})

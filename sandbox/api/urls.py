@@ -88,6 +88,10 @@ urlpatterns = [
         endpoint(POST=Op(d.quote_send_by_email, "quotes", True, "sendByEmailQuote")),
     ),
     path("quotes/<str:quote_id>/invoice_lines", endpoint(GET=Op(d.quote_lines, "quotes"))),
+    path(
+        "customer_invoice_templates",
+        endpoint(GET=Op(m.invoice_templates, "customer_invoice_templates")),  # getCustomerInvoiceTemplates
+    ),
     # Changelogs
     path(f"changelogs/{CI}", endpoint(GET=Op(m.invoice_changes, CI))),
     path("changelogs/quotes", endpoint(GET=Op(m.quote_changes, "quotes"))),

@@ -4,7 +4,6 @@ import pytest
 
 from pennylane.models import BillingDocument
 from tests import factories
-from tests.conftest import make_api_key
 
 pytestmark = pytest.mark.django_db
 
@@ -70,8 +69,3 @@ def test_the_admin_pages_never_show_a_token(client, connected, django_user_model
         body = response.content.decode()
         assert "acc-0" not in body and "ref-0" not in body
         assert connected.access_token_encrypted not in body and connected.refresh_token_encrypted not in body
-
-
-def test_the_api_key_fixture_belongs_to_a_business_unit(bu):
-    key, raw = make_api_key(bu)
-    assert key.business_unit == bu and raw

@@ -175,6 +175,8 @@ def _numbering_problems(connection: Any, config: dict[str, Any]) -> list[Problem
     """Asked to Pennylane: a company has invoice templates once its numbering is set up."""
     from pennylane import services as pl_services
 
+    if config["document"] != "invoice" or "customer_invoice_templates:readonly" not in (connection.scopes or []):
+        return []  # nothing to ask for quotes; without the scope we cannot ask
     try:
         configured = pl_services.connection_call(connection.pk, numbering_configured)
     except Exception as exc:  # the summary page must render even when Pennylane does not answer
