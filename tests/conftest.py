@@ -8,7 +8,7 @@ from accounts.principal import Actor, Origin
 
 from . import factories
 
-pytest_plugins: list[str] = ["tests.worker_process"]
+pytest_plugins: list[str] = ["tests.worker_process", "tests.browser"]
 # The Pennylane sandbox fixture (tests/sandbox_server.py) is added by the sandbox work.
 if os.path.exists(os.path.join(os.path.dirname(__file__), "sandbox_server.py")):
     pytest_plugins.append("tests.sandbox_server")

@@ -24,7 +24,9 @@ def test_the_schema_documents_every_trigger_endpoint_and_stays_valid(db):
     validate(schema)
     assert TRIGGER_ENDPOINTS <= set(schema["paths"])
     force = schema["paths"]["/api/v1/activities/{id}/force-trigger/"]["post"]
-    assert force["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/ForceInputRequest")
+    assert force["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/ForceInputRequest"
+    )
     assert "trigger" in schema["components"]["schemas"]["ForceInputRequest"]["properties"]
     filters = {p["name"] for p in schema["paths"]["/api/v1/firings/"]["get"]["parameters"]}
     assert {"activity", "trigger", "status", "page"} <= filters
