@@ -101,8 +101,6 @@ class ActivityQuerySet(models.QuerySet["Activity"]):
 
 
 class Activity(models.Model):
-    objects = ActivityQuerySet.as_manager()
-
     business_unit = models.ForeignKey(BusinessUnit, on_delete=models.CASCADE, related_name="activities")
     reference = models.CharField(_("référence"), max_length=100, validators=[validate_no_nul])
     title = models.CharField(_("titre"), max_length=300, validators=[validate_no_nul])
@@ -133,6 +131,8 @@ class Activity(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ActivityQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("activité")
         ordering = ["-scheduled_start", "-id"]
@@ -148,8 +148,8 @@ class Activity(models.Model):
         return f"{self.reference} {self.title}"
 
     @classmethod
-    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Activity:
-        instance = super().from_db(db, field_names, values)
+    def from_db(cls, db: str | None, field_names: Any, values: Any, **kwargs: Any) -> Activity:  # type: ignore[override]
+        instance = super().from_db(db, field_names, values, **kwargs)
         instance.remember_state()
         return instance
 

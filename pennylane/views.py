@@ -182,8 +182,14 @@ def document_open(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(_safe_next(request, request.META.get("HTTP_REFERER", "")))
     url = remote.get("public_file_url")
     if not url:
-        messages.warning(
-            request, _("Le PDF n'est pas encore disponible dans Pennylane : réessayez dans un instant.")
-        )
-        return redirect(_safe_next(request, request.GET.get("next")))
+        if remote.get("draft"):
+            messages.warning(
+                request,
+                _("Cette facture est un brouillon : Pennylane n'en publie pas le PDF. Ouvrez-la dans Pennylane (Ventes > Factures clients)."),
+            )
+        else:
+            messages.warning(
+                request, _("Le PDF n'est pas encore disponible dans Pennylane : réessayez dans un instant.")
+            )
+        return redirect("activities:detail", pk=document.activity_id)
     return redirect(url)

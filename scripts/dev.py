@@ -58,7 +58,11 @@ def main() -> int:
             except subprocess.TimeoutExpired:
                 proc.kill()
 
-    signal.signal(signal.SIGTERM, lambda *a: (stop(), sys.exit(0)))
+    def terminate(*_args: object) -> None:
+        stop()
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, terminate)
     try:
         while True:
             for name, proc in procs.items():

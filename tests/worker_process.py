@@ -60,7 +60,7 @@ class Worker:
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self, concurrency: int = 4) -> None:
-        self.log_file = open(self.log, "ab")  # noqa: SIM115
+        self.log_file = open(self.log, "ab")
         self.proc = subprocess.Popen(
             [
                 sys.executable, "-m", "celery", "-A", "cadulis", "worker", "-Q", "firings,default",

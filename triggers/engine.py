@@ -32,7 +32,7 @@ def detect_events(activity: Activity, *, created: bool, previous: dict[str, Any]
     changed |= set(getattr(activity, "_trigger_changes", set()))
     if not changed:
         return set()
-    events = {Event.UPDATED}
+    events: set[str] = {Event.UPDATED}
     if "status" in changed and previous.get("status") != activity.status:
         events.add(Event.STATUS_CHANGED)
         if activity.status == Status.CLOSED_OK:

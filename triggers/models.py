@@ -89,6 +89,9 @@ class TriggerState(models.Model):
             models.UniqueConstraint(fields=["trigger", "activity"], name="triggerstate_unique_trigger_activity")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.trigger_id}/{self.activity_id}: {self.fired_count}"
+
 
 class FiringStatus(models.TextChoices):
     PENDING = "pending", _("En attente")
@@ -162,3 +165,6 @@ class FiringAttempt(models.Model):
 
     class Meta:
         ordering = ["number", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.firing_id} #{self.number} {self.outcome}"

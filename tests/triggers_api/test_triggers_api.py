@@ -160,15 +160,16 @@ def test_problems_ask_pennylane_only_with_probe(admin_api, trigger, bu, monkeypa
         business_unit=bu,
         status="connected",
         company_name="ACME",
-        scopes=["customers:all", "customer_invoices:all"],
+        scopes=["customers:all", "customer_invoices:all", "customer_invoice_templates:readonly"],
     )
     asked = []
-    monkeypatch.setattr("pennylane.services.client_for_connection", lambda pk: asked.append(pk) or object())
-    monkeypatch.setattr("triggers.types.pennylane_billing.numbering_configured", lambda client: False)
+    # Pennylane answers "no invoice template": numbering not set up.
+    monkeypatch.setattr("pennylane.services.connection_call", lambda pk, call: asked.append(pk) or False)
     assert admin_api.get(f"{BASE}{trigger.pk}/problems/").json() == {"ok": True, "problems": []}
     assert asked == []
     data = admin_api.get(f"{BASE}{trigger.pk}/problems/", {"probe": "1"}).json()
     assert asked and [p["code"] for p in data["problems"]] == ["numbering"]
+    assert data["ok"] is False
 
 
 def test_preview_returns_the_body_without_any_http(admin_api, trigger, activity, monkeypatch):

@@ -136,6 +136,7 @@ def test_the_summary_says_no_error_when_everything_is_set_up(login, admin_user, 
     page = login(admin_user).get(reverse("triggers:detail", args=[trigger.pk])).content.decode()
     assert "Aucune erreur : votre intégration fonctionne." in page
     assert "Connecter mon compte Pennylane" not in page
+    assert asked  # the summary page asked Pennylane whether numbering is set up
 
 
 def test_preview_shows_the_pennylane_request_without_any_http(

@@ -267,7 +267,9 @@ def execute(firing: Firing, steps: Steps) -> Outcome:
     if activity.business_unit_id != firing.business_unit_id:  # a forged firing (RELIABILITY.md F20)
         raise PermanentFailure(_("Activité d'une autre business unit : refusé."))
     earlier = (
-        FiringModel.objects.filter(trigger_id=firing.trigger_id, activity_id=firing.activity_id, status=FiringStatus.SUCCEEDED)
+        FiringModel.objects.filter(
+            trigger=firing.trigger, activity_id=firing.activity_id, status=FiringStatus.SUCCEEDED
+        )
         .exclude(pk=firing.pk)
         .exclude(document_external_reference="")
         .first()
