@@ -17,7 +17,9 @@ class BusinessUnitMiddleware:
         request.principal = None  # type: ignore[attr-defined]
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            memberships = list(user.memberships.select_related("business_unit").order_by("business_unit__name"))
+            memberships = list(
+                user.memberships.select_related("business_unit").order_by("business_unit__name")
+            )
             request.memberships = memberships  # type: ignore[attr-defined]
             chosen = request.session.get(SESSION_KEY)
             membership = next((m for m in memberships if m.business_unit_id == chosen), None)

@@ -69,7 +69,9 @@ def history_updated(activity: Activity, actor: Actor, changes: dict[str, list[An
     return _entry(activity, actor, HistoryKind.UPDATED, changes=changes)
 
 
-def history_status(activity: Activity, actor: Actor, changes: dict[str, list[Any]], message: str = "") -> HistoryEntry:
+def history_status(
+    activity: Activity, actor: Actor, changes: dict[str, list[Any]], message: str = ""
+) -> HistoryEntry:
     return _entry(activity, actor, HistoryKind.STATUS, changes=changes, message=message)
 
 

@@ -22,7 +22,9 @@ class CustomerKind(models.TextChoices):
 
 class Customer(models.Model):
     business_unit = models.ForeignKey(BusinessUnit, on_delete=models.CASCADE, related_name="customers")
-    kind = models.CharField(_("type"), max_length=20, choices=CustomerKind.choices, default=CustomerKind.COMPANY)
+    kind = models.CharField(
+        _("type"), max_length=20, choices=CustomerKind.choices, default=CustomerKind.COMPANY
+    )
     reference = models.CharField(_("référence"), max_length=100, validators=[validate_no_nul])
     name = models.CharField(_("raison sociale"), max_length=200, blank=True, validators=[validate_no_nul])
     first_name = models.CharField(_("prénom"), max_length=100, blank=True, validators=[validate_no_nul])
@@ -33,7 +35,9 @@ class Customer(models.Model):
     postal_code = models.CharField(_("code postal"), max_length=20, blank=True, validators=[validate_no_nul])
     city = models.CharField(_("ville"), max_length=100, blank=True, validators=[validate_no_nul])
     country = models.CharField(_("pays"), max_length=2, default="FR", validators=[validate_country])
-    vat_number = models.CharField(_("numéro de TVA"), max_length=20, blank=True, validators=[validate_vat_number])
+    vat_number = models.CharField(
+        _("numéro de TVA"), max_length=20, blank=True, validators=[validate_vat_number]
+    )
     siren = models.CharField(_("SIREN"), max_length=11, blank=True, validators=[validate_siren])
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -42,7 +46,9 @@ class Customer(models.Model):
         verbose_name = _("client")
         ordering = ["name", "last_name", "first_name"]
         constraints = [
-            models.UniqueConstraint(fields=["business_unit", "reference"], name="customer_unique_reference_per_bu")
+            models.UniqueConstraint(
+                fields=["business_unit", "reference"], name="customer_unique_reference_per_bu"
+            )
         ]
 
     def __str__(self) -> str:
@@ -86,7 +92,9 @@ class ActivityQuerySet(models.QuerySet["Activity"]):
     F24): they are refused for the fields triggers look at. Go through activities.services."""
 
     def update(self, **kwargs: Any) -> int:
-        touched = {name.removesuffix("_id") for name in kwargs} & {f.removesuffix("_id") for f in TRACKED_FIELDS}
+        touched = {name.removesuffix("_id") for name in kwargs} & {
+            f.removesuffix("_id") for f in TRACKED_FIELDS
+        }
         if touched:
             raise TypeError(
                 f"Activity.objects.update() on {sorted(touched)} would bypass the triggers: use activities.services"
@@ -94,10 +102,14 @@ class ActivityQuerySet(models.QuerySet["Activity"]):
         return super().update(**kwargs)
 
     def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> Any:
-        raise TypeError("Activity bulk_create would bypass the triggers: use activities.services.activity_create")
+        raise TypeError(
+            "Activity bulk_create would bypass the triggers: use activities.services.activity_create"
+        )
 
     def bulk_update(self, objs: Any, fields: Any, *args: Any, **kwargs: Any) -> Any:
-        raise TypeError("Activity bulk_update would bypass the triggers: use activities.services.activity_update")
+        raise TypeError(
+            "Activity bulk_update would bypass the triggers: use activities.services.activity_update"
+        )
 
 
 class Activity(models.Model):
@@ -108,7 +120,12 @@ class Activity(models.Model):
         ActivityType, on_delete=models.PROTECT, related_name="activities", verbose_name=_("type d'activité")
     )
     customer = models.ForeignKey(
-        Customer, null=True, blank=True, on_delete=models.PROTECT, related_name="activities", verbose_name=_("client")
+        Customer,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="activities",
+        verbose_name=_("client"),
     )
     address = models.CharField(_("adresse"), max_length=300, blank=True, validators=[validate_no_nul])
     postal_code = models.CharField(_("code postal"), max_length=20, blank=True, validators=[validate_no_nul])
@@ -116,7 +133,9 @@ class Activity(models.Model):
     scheduled_start = models.DateTimeField(_("début prévu"), null=True, blank=True)
     scheduled_end = models.DateTimeField(_("fin prévue"), null=True, blank=True)
     status = models.CharField(_("statut"), max_length=20, choices=Status.choices, default=Status.TO_SCHEDULE)
-    cancel_reason = models.CharField(_("motif d'annulation"), max_length=30, choices=CancelReason.choices, blank=True)
+    cancel_reason = models.CharField(
+        _("motif d'annulation"), max_length=30, choices=CancelReason.choices, blank=True
+    )
     cancel_details = models.TextField(_("détails de l'annulation"), blank=True, validators=[validate_no_nul])
     closed_at = models.DateTimeField(_("clôturée le"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("annulée le"), null=True, blank=True)
@@ -124,7 +143,10 @@ class Activity(models.Model):
     custom_fields = models.JSONField(_("champs personnalisés"), default=dict, blank=True)
     billing_lines = models.JSONField(_("lignes de facturation"), default=list, blank=True)
     assignees = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="assigned_activities", verbose_name=_("intervenants")
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="assigned_activities",
+        verbose_name=_("intervenants"),
     )
     # Set when a Pennylane document of this activity is finalized or sent: lines are frozen.
     billing_locked_at = models.DateTimeField(null=True, blank=True)
@@ -137,7 +159,9 @@ class Activity(models.Model):
         verbose_name = _("activité")
         ordering = ["-scheduled_start", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["business_unit", "reference"], name="activity_unique_reference_per_bu")
+            models.UniqueConstraint(
+                fields=["business_unit", "reference"], name="activity_unique_reference_per_bu"
+            )
         ]
         indexes = [
             models.Index(fields=["business_unit", "status"]),
@@ -209,7 +233,9 @@ class HistoryEntry(models.Model):
     actor_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    actor_api_key = models.ForeignKey(ApiKey, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor_api_key = models.ForeignKey(
+        ApiKey, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     actor_label = models.CharField(max_length=200, blank=True)
     origin = models.CharField(max_length=20, choices=OriginChoice.choices, default=OriginChoice.SYSTEM)
     # {field: [old, new]} with JSON-safe values

@@ -72,7 +72,9 @@ def _check_schedule(start: datetime | None, end: datetime | None) -> None:
             raise ValidationError({name: [_("Date hors limites (années 2000 à 2100).")]})
 
 
-def _check_tenant(business_unit: BusinessUnit, activity_type: ActivityType | None, customer: Customer | None) -> None:
+def _check_tenant(
+    business_unit: BusinessUnit, activity_type: ActivityType | None, customer: Customer | None
+) -> None:
     # Foreign keys in a body must belong to the same business unit (RELIABILITY.md F19).
     if activity_type is not None and activity_type.business_unit_id != business_unit.pk:
         raise ValidationError({"activity_type": [_("Type d'activité inconnu.")]})
@@ -83,7 +85,9 @@ def _check_tenant(business_unit: BusinessUnit, activity_type: ActivityType | Non
 def _check_assignees(business_unit: BusinessUnit, users: Iterable[User]) -> list[User]:
     users = list(users)
     member_ids = set(
-        Membership.objects.filter(business_unit=business_unit, user__in=users).values_list("user_id", flat=True)
+        Membership.objects.filter(business_unit=business_unit, user__in=users).values_list(
+            "user_id", flat=True
+        )
     )
     if any(u.pk not in member_ids for u in users):
         raise ValidationError({"assignees": [_("Intervenant inconnu dans cette business unit.")]})
@@ -320,7 +324,9 @@ def clean_emails(raw: Any) -> list[str]:
         try:
             validate_email(value)
         except ValidationError:
-            raise ValidationError({"emails": [_("Adresse e-mail invalide : %(v)s") % {"v": str(value)[:100]}]}) from None
+            raise ValidationError(
+                {"emails": [_("Adresse e-mail invalide : %(v)s") % {"v": str(value)[:100]}]}
+            ) from None
         cleaned.append(str(value).strip().lower())
     return list(dict.fromkeys(cleaned))
 

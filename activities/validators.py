@@ -19,7 +19,9 @@ def luhn_ok(digits: str) -> bool:
 def validate_siren(value: str) -> None:
     compact = value.replace(" ", "")
     if not re.fullmatch(r"\d{9}", compact) or not luhn_ok(compact):
-        raise ValidationError(_("SIREN invalide : 9 chiffres avec une clé de contrôle correcte."), code="siren")
+        raise ValidationError(
+            _("SIREN invalide : 9 chiffres avec une clé de contrôle correcte."), code="siren"
+        )
 
 
 def validate_vat_number(value: str) -> None:
@@ -27,10 +29,14 @@ def validate_vat_number(value: str) -> None:
     if compact.startswith("FR"):
         match = re.fullmatch(r"FR([0-9A-Z]{2})(\d{9})", compact)
         if not match:
-            raise ValidationError(_("Numéro de TVA invalide : FR, 2 caractères de clé puis le SIREN."), code="vat")
+            raise ValidationError(
+                _("Numéro de TVA invalide : FR, 2 caractères de clé puis le SIREN."), code="vat"
+            )
         key, siren = match.groups()
         if key.isdigit() and int(key) != (12 + 3 * (int(siren) % 97)) % 97:
-            raise ValidationError(_("Numéro de TVA invalide : la clé ne correspond pas au SIREN."), code="vat")
+            raise ValidationError(
+                _("Numéro de TVA invalide : la clé ne correspond pas au SIREN."), code="vat"
+            )
         return
     if not re.fullmatch(r"[A-Z]{2}[0-9A-Z+*.]{2,12}", compact):
         raise ValidationError(_("Numéro de TVA invalide : code pays puis 2 à 12 caractères."), code="vat")

@@ -100,6 +100,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Without collectstatic (make run), WhiteNoise serves from the app and project static folders.
+WHITENOISE_USE_FINDERS = True
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
@@ -154,7 +156,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 else:
     # With acks_late an unacknowledged message comes back after visibility_timeout: keep it
     # longer than the longest task and any countdown we use (see RELIABILITY.md).
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900)}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900)
+    }
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -187,13 +191,14 @@ PENNYLANE_CLIENT_ID = env.str("PENNYLANE_CLIENT_ID", default="cadulis-demo")
 PENNYLANE_CLIENT_SECRET = env.str("PENNYLANE_CLIENT_SECRET", default="cadulis-demo-secret")
 PENNYLANE_REDIRECT_URI = env.str("PENNYLANE_REDIRECT_URI", default=f"{SITE_URL}/pennylane/callback/")
 PENNYLANE_SCOPES = env.list(
-    "PENNYLANE_SCOPES", default=[
+    "PENNYLANE_SCOPES",
+    default=[
         "customers:all",
         "products:all",
         "customer_invoices:all",
         "quotes:all",
         "customer_invoice_templates:readonly",
-    ]
+    ],
 )
 PENNYLANE_TIMEOUT = env.float("PENNYLANE_TIMEOUT", default=20.0)
 PENNYLANE_RATE_LIMIT = env.int("PENNYLANE_RATE_LIMIT", default=25)
@@ -224,7 +229,11 @@ LOGGING = {
 # Shared by every process when Redis is there (the trigger cache must be invalidated everywhere).
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "cadulis"}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "cadulis",
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )

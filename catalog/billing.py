@@ -60,7 +60,9 @@ def clean_line(raw: Any, index: int) -> dict[str, str]:
         errors.setdefault(f"{prefix}.unit", []).append(_("Unité invalide (50 caractères au plus)."))
     description = str(raw.get("description") or "").strip()
     if len(description) > 5000 or "\x00" in description:
-        errors.setdefault(f"{prefix}.description", []).append(_("Description invalide (5000 caractères au plus)."))
+        errors.setdefault(f"{prefix}.description", []).append(
+            _("Description invalide (5000 caractères au plus).")
+        )
     quantity = _decimal(raw.get("quantity", ""), f"{prefix}.quantity", places=4, errors=errors)
     if quantity is not None and not (0 < quantity <= MAX_QUANTITY):
         errors.setdefault(f"{prefix}.quantity", []).append(

@@ -23,7 +23,10 @@ class ActivityType(models.Model):
     name = models.CharField(_("nom"), max_length=200)
     reference = models.CharField(_("référence"), max_length=100, blank=True)
     operation_type = models.CharField(
-        _("type d'opération"), max_length=30, choices=OperationType.choices, default=OperationType.INTERVENTION
+        _("type d'opération"),
+        max_length=30,
+        choices=OperationType.choices,
+        default=OperationType.INTERVENTION,
     )
     default_duration = models.DurationField(_("durée par défaut"), default=timedelta(hours=1))
     financial_data_enabled = models.BooleanField(_("Activer les données financières"), default=False)

@@ -185,7 +185,9 @@ def document_open(request: HttpRequest, pk: int) -> HttpResponse:
         if remote.get("draft"):
             messages.warning(
                 request,
-                _("Cette facture est un brouillon : Pennylane n'en publie pas le PDF. Ouvrez-la dans Pennylane (Ventes > Factures clients)."),
+                _(
+                    "Cette facture est un brouillon : Pennylane n'en publie pas le PDF. Ouvrez-la dans Pennylane (Ventes > Factures clients)."
+                ),
             )
         else:
             messages.warning(

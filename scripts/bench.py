@@ -56,7 +56,13 @@ def main() -> None:
     actor = Actor(user=user, origin=Origin.WEB)
     lines = [{"label": "MO", "quantity": "2", "unit": "hour", "unit_price": "45.00", "vat_rate": "FR_200"}]
     customer = activity_services.customer_create(
-        business_unit=bu, actor=actor, reference="C1", name="Client", address="1 rue", postal_code="75001", city="Paris"
+        business_unit=bu,
+        actor=actor,
+        reference="C1",
+        name="Client",
+        address="1 rue",
+        postal_code="75001",
+        city="Paris",
     )
 
     # Save path: the outbox is written in the transaction; enqueueing happens after commit and
@@ -66,12 +72,20 @@ def main() -> None:
     print("Activity save path (close OK), 50 saves each:")
     for n in (0, 10, 100):
         atype = ActivityType.objects.create(
-            business_unit=bu, name=f"T{n}", default_billing_lines=lines, financial_data_enabled=True, billing_data_enabled=True,
+            business_unit=bu,
+            name=f"T{n}",
+            default_billing_lines=lines,
+            financial_data_enabled=True,
+            billing_data_enabled=True,
             default_duration=timedelta(hours=1),
         )
         for i in range(n):
             trigger_services.trigger_create(
-                business_unit=bu, actor=actor, activity_type=atype, name=f"t{i}", event=Event.CLOSED_KO,
+                business_unit=bu,
+                actor=actor,
+                activity_type=atype,
+                name=f"t{i}",
+                event=Event.CLOSED_KO,
                 conditions=[{"field": "custom.zone", "operator": "eq", "value": str(i)}],
             )
         times, queries = [], []
@@ -83,7 +97,9 @@ def main() -> None:
                 with CaptureQueriesContext(connection) as ctx:
                     start = time.perf_counter()
                     with transaction.atomic():
-                        activity_services.activity_transition(activity=activity, actor=actor, action=Action.CLOSE_OK)
+                        activity_services.activity_transition(
+                            activity=activity, actor=actor, action=Action.CLOSE_OK
+                        )
                     times.append((time.perf_counter() - start) * 1000)
                 queries.append(len(ctx.captured_queries))
         print(
@@ -92,7 +108,10 @@ def main() -> None:
         )
 
     conds = conditions.clean_conditions(
-        [{"field": "custom.zone", "operator": "in", "value": ["1", "2", "3"]}, {"field": "total_excl_tax", "operator": "gt", "value": "100"}]
+        [
+            {"field": "custom.zone", "operator": "in", "value": ["1", "2", "3"]},
+            {"field": "total_excl_tax", "operator": "gt", "value": "100"},
+        ]
     )
     values = {"custom.zone": "2", "total_excl_tax": "120.00"}
     start = time.perf_counter()

@@ -31,8 +31,20 @@ def main() -> int:
     commands: dict[str, list[str]] = {
         "web": [PY, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
         "worker": [
-            PY, "-m", "celery", "-A", "cadulis", "worker", "-Q", "firings,default",
-            "--pool", "threads", "--concurrency", "4", "--loglevel", "INFO",
+            PY,
+            "-m",
+            "celery",
+            "-A",
+            "cadulis",
+            "worker",
+            "-Q",
+            "firings,default",
+            "--pool",
+            "threads",
+            "--concurrency",
+            "4",
+            "--loglevel",
+            "INFO",
         ],
         "beat": [PY, "-m", "celery", "-A", "cadulis", "beat", "--loglevel", "INFO"],
     }

@@ -8,8 +8,22 @@ from activities.models import Activity, Customer, CustomerKind
 from catalog.models import ActivityType, OperationType
 
 DEFAULT_LINES = [
-    {"label": "Main d'oeuvre", "quantity": "2", "unit": "hour", "unit_price": "45.00", "vat_rate": "FR_200", "description": ""},
-    {"label": "Déplacement", "quantity": "1", "unit": "piece", "unit_price": "30.00", "vat_rate": "FR_200", "description": ""},
+    {
+        "label": "Main d'oeuvre",
+        "quantity": "2",
+        "unit": "hour",
+        "unit_price": "45.00",
+        "vat_rate": "FR_200",
+        "description": "",
+    },
+    {
+        "label": "Déplacement",
+        "quantity": "1",
+        "unit": "piece",
+        "unit_price": "30.00",
+        "vat_rate": "FR_200",
+        "description": "",
+    },
 ]
 
 
@@ -88,4 +102,6 @@ class ActivityFactory(factory.django.DjangoModelFactory):
     city = "Paris"
     scheduled_start = factory.LazyFunction(lambda: timezone.now() + timedelta(hours=2))
     scheduled_end = factory.LazyAttribute(lambda a: a.scheduled_start + timedelta(hours=1))
-    billing_lines = factory.LazyAttribute(lambda a: [dict(line) for line in a.activity_type.default_billing_lines])
+    billing_lines = factory.LazyAttribute(
+        lambda a: [dict(line) for line in a.activity_type.default_billing_lines]
+    )

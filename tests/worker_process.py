@@ -22,7 +22,9 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def wait_for(predicate: Callable[[], object], timeout: float = 30.0, interval: float = 0.2, what: str = "") -> object:
+def wait_for(
+    predicate: Callable[[], object], timeout: float = 30.0, interval: float = 0.2, what: str = ""
+) -> object:
     deadline = time.monotonic() + timeout
     while True:
         value = predicate()
@@ -50,7 +52,10 @@ def require_worker_services() -> None:
     if not settings.REDIS_URL:
         require_service("Redis", "REDIS_URL is not set; the real worker consumes tasks through Redis")
     if connection.settings_dict["ENGINE"] != "django.db.backends.postgresql":
-        require_service("PostgreSQL", "DATABASE_URL is not PostgreSQL; a worker process cannot see SQLite's in-memory test DB")
+        require_service(
+            "PostgreSQL",
+            "DATABASE_URL is not PostgreSQL; a worker process cannot see SQLite's in-memory test DB",
+        )
 
 
 class Worker:
@@ -63,9 +68,25 @@ class Worker:
         self.log_file = open(self.log, "ab")
         self.proc = subprocess.Popen(
             [
-                sys.executable, "-m", "celery", "-A", "cadulis", "worker", "-Q", "firings,default",
-                "--pool", "threads", "--concurrency", str(concurrency), "--loglevel", "INFO",
-                "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"test-{os.getpid()}@%h",
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "cadulis",
+                "worker",
+                "-Q",
+                "firings,default",
+                "--pool",
+                "threads",
+                "--concurrency",
+                str(concurrency),
+                "--loglevel",
+                "INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-n",
+                f"test-{os.getpid()}@%h",
             ],
             cwd=ROOT,
             env=self.env,

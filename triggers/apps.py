@@ -13,7 +13,11 @@ class TriggersConfig(AppConfig):
         from . import receivers, signals
         from .models import Trigger
 
-        post_save.connect(signals.activity_post_save, sender=Activity, dispatch_uid="triggers_activity_post_save")
+        post_save.connect(
+            signals.activity_post_save, sender=Activity, dispatch_uid="triggers_activity_post_save"
+        )
         post_save.connect(receivers.trigger_changed, sender=Trigger, dispatch_uid="triggers_trigger_saved")
-        post_delete.connect(receivers.trigger_changed, sender=Trigger, dispatch_uid="triggers_trigger_deleted")
+        post_delete.connect(
+            receivers.trigger_changed, sender=Trigger, dispatch_uid="triggers_trigger_deleted"
+        )
         receivers.connect_pennylane()

@@ -78,7 +78,9 @@ def clean_conditions(raw: Any) -> list[dict[str, Any]]:
         operator = str(item.get("operator") or "")
         value = item.get("value", "")
         if not (field in ACTIVITY_FIELDS or field in CUSTOMER_FIELDS or CUSTOM_FIELD.match(field)):
-            errors[f"{key}.field"] = [_("Champ inconnu : utilisez un champ de l'activité, custom.<code> ou customer.<champ>.")]
+            errors[f"{key}.field"] = [
+                _("Champ inconnu : utilisez un champ de l'activité, custom.<code> ou customer.<champ>.")
+            ]
         if operator not in OPERATORS:
             errors[f"{key}.operator"] = [_("Opérateur inconnu.")]
         if operator in ("in", "not_in"):

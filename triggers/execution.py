@@ -33,6 +33,7 @@ def lease() -> timedelta:
     """A firing claimed longer ago than this was lost with its worker: it may be claimed again."""
     return timedelta(seconds=getattr(settings, "FIRING_LEASE_SECONDS", settings.CELERY_TASK_TIME_LIMIT + 60))
 
+
 # Countdowns stay well under the broker's visibility timeout (RELIABILITY.md); longer waits
 # are left to the sweeper.
 MAX_COUNTDOWN = 120.0
@@ -45,7 +46,9 @@ def backoff(attempt: int) -> float:
 
 def firing_claim(firing_id: int) -> Firing | None:
     now = timezone.now()
-    due = Q(status=FiringStatus.PENDING) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + timedelta(seconds=2)))
+    due = Q(status=FiringStatus.PENDING) & (
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + timedelta(seconds=2))
+    )
     stale = Q(status=FiringStatus.RUNNING, claimed_at__lt=now - lease())
     claimed = Firing.objects.filter(Q(pk=firing_id) & (due | stale)).update(
         status=FiringStatus.RUNNING, claimed_at=now, attempts=F("attempts") + 1, updated_at=now
@@ -97,7 +100,9 @@ def classify(exc: Exception, attempts: int) -> Result:
     if isinstance(exc, pl.RateLimitedError):
         # Waiting for the rate limit is not a failure: it does not use up the retry budget.
         wait = min(MAX_COUNTDOWN, max(1.0, float(exc.wait_seconds or 5)))
-        return Result(FiringStatus.PENDING, _("Limite de débit Pennylane atteinte, nouvel essai."), wait, False)
+        return Result(
+            FiringStatus.PENDING, _("Limite de débit Pennylane atteinte, nouvel essai."), wait, False
+        )
     if isinstance(exc, pl.PennylaneError) and exc.permanent:
         return Result(FiringStatus.FAILED, explain(exc))
     if isinstance(exc, pl.PennylaneError):
@@ -106,7 +111,9 @@ def classify(exc: Exception, attempts: int) -> Result:
         logger.exception("Firing failed unexpectedly")
         message = _("Erreur inattendue : %(e)s") % {"e": type(exc).__name__}
     if attempts >= MAX_ATTEMPTS:
-        return Result(FiringStatus.FAILED, _("%(msg)s (abandon après %(n)d essais)") % {"msg": message, "n": attempts})
+        return Result(
+            FiringStatus.FAILED, _("%(msg)s (abandon après %(n)d essais)") % {"msg": message, "n": attempts}
+        )
     return Result(FiringStatus.PENDING, message, backoff(attempts))
 
 
@@ -117,14 +124,20 @@ def explain(exc: Exception) -> str:
     text = getattr(exc, "message", "") or str(exc)
     if isinstance(exc, pl.ForbiddenError):
         scope = getattr(exc, "scope", "") or ""
-        return _("Pennylane refuse l'accès (%(scope)s) : reconnectez le compte en accordant ce droit. %(text)s") % {
+        return _(
+            "Pennylane refuse l'accès (%(scope)s) : reconnectez le compte en accordant ce droit. %(text)s"
+        ) % {
             "scope": scope,
             "text": text,
         }
     if isinstance(exc, pl.ValidationError):
         if "numérotation" in text.lower():
-            return _("Pennylane : « %(text)s ». Configurez la numérotation dans Pennylane puis relancez le déclenchement.") % {"text": text}
-        return _("Pennylane a refusé le document : « %(text)s ». Corrigez l'activité ou le déclencheur puis relancez.") % {"text": text}
+            return _(
+                "Pennylane : « %(text)s ». Configurez la numérotation dans Pennylane puis relancez le déclenchement."
+            ) % {"text": text}
+        return _(
+            "Pennylane a refusé le document : « %(text)s ». Corrigez l'activité ou le déclencheur puis relancez."
+        ) % {"text": text}
     if isinstance(exc, pl.NotFoundError):
         return _("Introuvable dans Pennylane : %(text)s") % {"text": text}
     if isinstance(exc, pl.ConflictError):
@@ -135,7 +148,9 @@ def explain(exc: Exception) -> str:
 
 
 @transaction.atomic
-def _record(firing: Firing, result: Result, outcome: Outcome | None, steps: Steps, started_at, duration_ms: int) -> None:
+def _record(
+    firing: Firing, result: Result, outcome: Outcome | None, steps: Steps, started_at, duration_ms: int
+) -> None:
     now = timezone.now()
     firing = Firing.objects.select_for_update().get(pk=firing.pk)
     FiringAttempt.objects.create(

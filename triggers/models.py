@@ -46,7 +46,10 @@ class Trigger(models.Model):
     name = models.CharField(_("nom"), max_length=200)
     active = models.BooleanField(_("actif"), default=True)
     trigger_type = models.CharField(
-        _("type de déclenchement"), max_length=40, choices=TriggerType.choices, default=TriggerType.PENNYLANE_BILLING
+        _("type de déclenchement"),
+        max_length=40,
+        choices=TriggerType.choices,
+        default=TriggerType.PENNYLANE_BILLING,
     )
     mode = models.CharField(_("mode"), max_length=20, choices=Mode.choices, default=Mode.ON_EVENT)
     event = models.CharField(_("événement"), max_length=20, choices=Event.choices, default=Event.CLOSED_OK)
@@ -56,8 +59,12 @@ class Trigger(models.Model):
     )
     # [{"field": "custom.urgent", "operator": "eq", "value": "oui"}, ...]
     conditions = models.JSONField(_("conditions"), default=list, blank=True)
-    condition_logic = models.CharField(_("opérateur logique"), max_length=3, choices=Logic.choices, default=Logic.AND)
-    priority = models.PositiveIntegerField(_("priorité"), default=100, help_text=_("Les plus petits passent en premier."))
+    condition_logic = models.CharField(
+        _("opérateur logique"), max_length=3, choices=Logic.choices, default=Logic.AND
+    )
+    priority = models.PositiveIntegerField(
+        _("priorité"), default=100, help_text=_("Les plus petits passent en premier.")
+    )
     # Type-specific settings, validated by the type's module (triggers/types/).
     config = models.JSONField(_("paramètres"), default=dict, blank=True)
     created_by = models.ForeignKey(
@@ -86,7 +93,9 @@ class TriggerState(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["trigger", "activity"], name="triggerstate_unique_trigger_activity")
+            models.UniqueConstraint(
+                fields=["trigger", "activity"], name="triggerstate_unique_trigger_activity"
+            )
         ]
 
     def __str__(self) -> str:
@@ -110,7 +119,9 @@ class Firing(models.Model):
     """One execution of a trigger for an activity: the outbox row, written with the save."""
 
     business_unit = models.ForeignKey(BusinessUnit, on_delete=models.CASCADE, related_name="firings")
-    trigger = models.ForeignKey(Trigger, null=True, blank=True, on_delete=models.SET_NULL, related_name="firings")
+    trigger = models.ForeignKey(
+        Trigger, null=True, blank=True, on_delete=models.SET_NULL, related_name="firings"
+    )
     trigger_name = models.CharField(max_length=200)
     trigger_type = models.CharField(max_length=40, choices=TriggerType.choices)
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="firings")

@@ -20,7 +20,18 @@ from catalog.models import ActivityType
 from . import conditions, engine, types
 from .models import Event, Firing, FiringStatus, Logic, Mode, Recurrence, Trigger, TriggerType
 
-EDITABLE = ("name", "active", "event", "event_status", "recurrence", "conditions", "condition_logic", "priority", "config", "activity_type")
+EDITABLE = (
+    "name",
+    "active",
+    "event",
+    "event_status",
+    "recurrence",
+    "conditions",
+    "condition_logic",
+    "priority",
+    "config",
+    "activity_type",
+)
 
 
 def _validate(trigger: Trigger) -> None:
@@ -29,7 +40,11 @@ def _validate(trigger: Trigger) -> None:
         errors["name"] = [_("Donnez un nom (200 caractères au plus).")]
     if trigger.event not in Event.values:
         errors["event"] = [_("Événement inconnu.")]
-    if trigger.event == Event.STATUS_CHANGED and trigger.event_status and trigger.event_status not in Status.values:
+    if (
+        trigger.event == Event.STATUS_CHANGED
+        and trigger.event_status
+        and trigger.event_status not in Status.values
+    ):
         errors["event_status"] = [_("Statut inconnu.")]
     if trigger.recurrence not in Recurrence.values:
         errors["recurrence"] = [_("Règle inconnue.")]
@@ -131,7 +146,10 @@ def _cancel_active_firings(trigger: Trigger, actor: Actor, why: str) -> int:
     )
     for firing in firings:
         firing.status = FiringStatus.CANCELLED
-        firing.error_message = _("Annulé : le déclencheur « %(name)s » a été %(why)s.") % {"name": trigger.name, "why": why}
+        firing.error_message = _("Annulé : le déclencheur « %(name)s » a été %(why)s.") % {
+            "name": trigger.name,
+            "why": why,
+        }
         firing.finished_at = timezone.now()
         firing.save(update_fields=["status", "error_message", "finished_at", "updated_at"])
         history.history_note(firing.activity, actor, firing.error_message)
@@ -140,21 +158,36 @@ def _cancel_active_firings(trigger: Trigger, actor: Actor, why: str) -> int:
 
 @transaction.atomic
 def trigger_force(*, trigger: Trigger, activity: Activity, principal: Principal) -> Firing:
-    """"Forcer le déclenchement": the same firing row, created by hand, the user recorded."""
+    """ "Forcer le déclenchement": the same firing row, created by hand, the user recorded."""
     if not principal.can_force_triggers:
-        raise PermissionDenied(_("Seuls les administrateurs et superviseurs peuvent forcer un déclenchement."))
-    if trigger.business_unit_id != principal.business_unit.pk or activity.business_unit_id != principal.business_unit.pk:
+        raise PermissionDenied(
+            _("Seuls les administrateurs et superviseurs peuvent forcer un déclenchement.")
+        )
+    if (
+        trigger.business_unit_id != principal.business_unit.pk
+        or activity.business_unit_id != principal.business_unit.pk
+    ):
         raise ValidationError({"trigger": [_("Déclencheur inconnu.")]})
     if trigger.activity_type_id != activity.activity_type_id:
         raise ValidationError({"trigger": [_("Ce déclencheur ne concerne pas ce type d'activité.")]})
     if not activity.activity_type.manual_triggers_enabled:
         raise ValidationError(
-            {"trigger": [_("Les déclencheurs manuels ne sont pas activés pour ce type d'activité (Gestion catalogue).")]}
+            {
+                "trigger": [
+                    _(
+                        "Les déclencheurs manuels ne sont pas activés pour ce type d'activité (Gestion catalogue)."
+                    )
+                ]
+            }
         )
     if not trigger.active:
         raise ValidationError({"trigger": [_("Ce déclencheur est désactivé.")]})
-    if Firing.objects.filter(trigger=trigger, activity=activity, status__in=(FiringStatus.PENDING, FiringStatus.RUNNING)).exists():
-        raise ValidationError({"trigger": [_("Un déclenchement de ce déclencheur est déjà en cours pour cette activité.")]})
+    if Firing.objects.filter(
+        trigger=trigger, activity=activity, status__in=(FiringStatus.PENDING, FiringStatus.RUNNING)
+    ).exists():
+        raise ValidationError(
+            {"trigger": [_("Un déclenchement de ce déclencheur est déjà en cours pour cette activité.")]}
+        )
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     return engine.firing_create(
         trigger=trigger,
@@ -170,7 +203,9 @@ def trigger_force(*, trigger: Trigger, activity: Activity, principal: Principal)
 def firing_retry(*, firing: Firing, actor: Actor) -> Firing:
     firing = Firing.objects.select_for_update().get(pk=firing.pk)
     if firing.status not in (FiringStatus.FAILED, FiringStatus.PAUSED, FiringStatus.CANCELLED):
-        raise ValidationError({"status": [_("Seul un déclenchement en échec, en pause ou annulé peut être relancé.")]})
+        raise ValidationError(
+            {"status": [_("Seul un déclenchement en échec, en pause ou annulé peut être relancé.")]}
+        )
     if firing.trigger_id is None:
         raise ValidationError({"trigger": [_("Le déclencheur a été supprimé.")]})
     firing.status = FiringStatus.PENDING
@@ -178,7 +213,9 @@ def firing_retry(*, firing: Firing, actor: Actor) -> Firing:
     firing.next_attempt_at = None
     firing.finished_at = None
     firing.save(update_fields=["status", "attempts", "next_attempt_at", "finished_at", "updated_at"])
-    history.history_note(firing.activity, actor, _("Déclenchement « %(name)s » relancé.") % {"name": firing.trigger_name})
+    history.history_note(
+        firing.activity, actor, _("Déclenchement « %(name)s » relancé.") % {"name": firing.trigger_name}
+    )
     engine.enqueue_on_commit(firing.pk)
     return firing
 
@@ -191,7 +228,9 @@ def firings_resume(*, business_unit: BusinessUnit) -> int:
         .filter(business_unit=business_unit, status=FiringStatus.PAUSED)
         .values_list("id", flat=True)
     )
-    Firing.objects.filter(id__in=ids).update(status=FiringStatus.PENDING, next_attempt_at=None, updated_at=timezone.now())
+    Firing.objects.filter(id__in=ids).update(
+        status=FiringStatus.PENDING, next_attempt_at=None, updated_at=timezone.now()
+    )
     for firing_id in ids:
         engine.enqueue_on_commit(firing_id)
     return len(ids)

@@ -96,5 +96,10 @@ def build(activity: Activity, trigger: Trigger, *, event: str) -> dict[str, Any]
             "assignees": _assignees(activity),
         },
         "customer": customer_values(activity.customer) or None,
-        "trigger": {"id": trigger.pk, "name": trigger.name, "type": trigger.trigger_type, "config": trigger.config},
+        "trigger": {
+            "id": trigger.pk,
+            "name": trigger.name,
+            "type": trigger.trigger_type,
+            "config": trigger.config,
+        },
     }

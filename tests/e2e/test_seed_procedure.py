@@ -38,7 +38,9 @@ def login(browser, base_url, username, phone=False):
 def world(db, bu):
     admin = factories.MembershipFactory(business_unit=bu, role=Role.ADMIN, user__username="admin").user
     factories.MembershipFactory(business_unit=bu, role=Role.SUPERVISOR, user__username="superviseur")
-    tech = factories.MembershipFactory(business_unit=bu, role=Role.FIELD_WORKER, user__username="technicien").user
+    tech = factories.MembershipFactory(
+        business_unit=bu, role=Role.FIELD_WORKER, user__username="technicien"
+    ).user
     activity_type = factories.ActivityTypeFactory(business_unit=bu, name="Dépannage plomberie")
     customer = factories.CustomerFactory(business_unit=bu, name="Boulangerie Dupain")
     start = timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
@@ -94,7 +96,9 @@ def test_the_seed_procedure_end_to_end(
     # The field worker closes the activity from the phone page.
     tech = login(chromium, base, "technicien", phone=True)
     tech.goto(f"{base}/activities/today/")
-    card = tech.locator(f"#activity-{activity.pk}") if tech.locator(f"#activity-{activity.pk}").count() else tech
+    card = (
+        tech.locator(f"#activity-{activity.pk}") if tech.locator(f"#activity-{activity.pk}").count() else tech
+    )
     card.get_by_role("button", name="Clôturer OK").first.click()
     tech.wait_for_load_state()
 

@@ -50,7 +50,9 @@ def test_closing_an_activity_ok_writes_one_pending_firing_and_a_declenchement_ro
     assert len(callbacks) == 1  # the enqueue, after commit only
 
 
-def test_a_rolled_back_save_leaves_no_firing_and_enqueues_nothing(bu, actor, activity_type, customer, django_capture_on_commit_callbacks):
+def test_a_rolled_back_save_leaves_no_firing_and_enqueues_nothing(
+    bu, actor, activity_type, customer, django_capture_on_commit_callbacks
+):
     make_trigger(bu, actor, activity_type, event=Event.CLOSED_OK)
     activity = new_activity(bu, actor, activity_type, customer)
     with django_capture_on_commit_callbacks() as callbacks:
@@ -75,8 +77,12 @@ def test_a_rolled_back_save_leaves_no_firing_and_enqueues_nothing(bu, actor, act
         (Event.STATUS_CHANGED, "", [Action.START, Action.CLOSE_OK], 2),
     ],
 )
-def test_each_event_fires_only_on_its_change(bu, actor, activity_type, customer, event, event_status, actions, expected):
-    make_trigger(bu, actor, activity_type, event=event, event_status=event_status, recurrence=Recurrence.EVERY_TIME)
+def test_each_event_fires_only_on_its_change(
+    bu, actor, activity_type, customer, event, event_status, actions, expected
+):
+    make_trigger(
+        bu, actor, activity_type, event=event, event_status=event_status, recurrence=Recurrence.EVERY_TIME
+    )
     activity = new_activity(bu, actor, activity_type, customer)
     for action in actions:
         activity = transition(activity, actor, action)
@@ -134,7 +140,12 @@ def test_again_fires_only_when_conditions_become_true_again(bu, actor, activity_
 
 @pytest.mark.parametrize(
     ("logic", "urgent", "city", "expected"),
-    [("and", "oui", "Paris", 1), ("and", "oui", "Lyon", 0), ("or", "non", "Paris", 1), ("or", "non", "Lyon", 0)],
+    [
+        ("and", "oui", "Paris", 1),
+        ("and", "oui", "Lyon", 0),
+        ("or", "non", "Paris", 1),
+        ("or", "non", "Lyon", 0),
+    ],
 )
 def test_conditions_joined_by_et_or_ou(bu, actor, activity_type, customer, logic, urgent, city, expected):
     make_trigger(
@@ -220,7 +231,9 @@ def _save_queries(bu, actor, activity_type, customer, n_triggers):
 
 def test_the_save_path_query_count_does_not_grow_with_the_number_of_triggers(bu, actor, customer):
     few = _save_queries(bu, actor, ActivityTypeFactory(business_unit=bu), customer, 1)
-    many = _save_queries(bu, actor, ActivityTypeFactory(business_unit=bu), CustomerFactory(business_unit=bu), 40)
+    many = _save_queries(
+        bu, actor, ActivityTypeFactory(business_unit=bu), CustomerFactory(business_unit=bu), 40
+    )
     assert few == many, (few, many)
     assert Firing.objects.count() == 2
 
@@ -230,7 +243,9 @@ def test_bulk_paths_that_would_skip_the_triggers_are_refused(bu, actor, activity
     with pytest.raises(TypeError, match="bypass the triggers"):
         Activity.objects.filter(pk=activity.pk).update(status=Status.CLOSED_OK)
     with pytest.raises(TypeError, match="bypass the triggers"):
-        Activity.objects.bulk_create([Activity(business_unit=bu, activity_type=activity_type, title="x", reference="x")])
+        Activity.objects.bulk_create(
+            [Activity(business_unit=bu, activity_type=activity_type, title="x", reference="x")]
+        )
     # Fields triggers never look at may still be updated in bulk.
     assert Activity.objects.filter(pk=activity.pk).update(billing_locked_at=None) == 1
 
@@ -241,5 +256,7 @@ def test_fixture_loading_raw_saves_fire_nothing(bu, actor, activity_type, custom
     make_trigger(bu, actor, activity_type, event=Event.CREATED)
     activity = new_activity(bu, actor, activity_type, customer)
     Firing.objects.all().delete()
-    post_save.send(sender=Activity, instance=activity, created=True, raw=True, using="default", update_fields=None)
+    post_save.send(
+        sender=Activity, instance=activity, created=True, raw=True, using="default", update_fields=None
+    )
     assert not Firing.objects.exists()

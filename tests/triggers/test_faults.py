@@ -64,13 +64,17 @@ def test_f3_broker_down_at_save_time_the_save_succeeds_and_the_sweeper_delivers_
     bu, actor, activity_type, customer, connected, celery_worker_process
 ):
     trigger_for(bu, actor, activity_type)
-    with mock.patch("triggers.tasks.firing_execute.apply_async", side_effect=OperationalError("Redis is down")):
+    with mock.patch(
+        "triggers.tasks.firing_execute.apply_async", side_effect=OperationalError("Redis is down")
+    ):
         firing = close_new_activity(bu, actor, activity_type, customer)
     assert firing.activity.status == "closed_ok"
     time.sleep(2)
     assert Firing.objects.get(pk=firing.pk).status == FiringStatus.PENDING  # nothing delivered it
     assert firings_sweep(stale_after=timedelta(0)) == 1
-    wait_for(lambda: Firing.objects.get(pk=firing.pk).status == FiringStatus.SUCCEEDED, 40, what="the swept firing")
+    wait_for(
+        lambda: Firing.objects.get(pk=firing.pk).status == FiringStatus.SUCCEEDED, 40, what="the swept firing"
+    )
     assert len(invoices(connected)) == 1
 
 
@@ -94,14 +98,18 @@ def test_f6_worker_killed_after_pennylane_created_the_document_the_redelivery_fi
     try:
         time.sleep(1.2)
         assert firings_sweep(stale_after=timedelta(0)) == 1
-        wait_for(lambda: Firing.objects.get(pk=firing.pk).status == FiringStatus.SUCCEEDED, 40, what="the retry")
+        wait_for(
+            lambda: Firing.objects.get(pk=firing.pk).status == FiringStatus.SUCCEEDED, 40, what="the retry"
+        )
     finally:
         worker2.stop()
     assert len(invoices(connected)) == 1
     assert Firing.objects.get(pk=firing.pk).attempts == 2
 
 
-def test_f8_sigterm_during_a_firing_lets_it_finish(bu, actor, activity_type, customer, connected, worker_env, tmp_path):
+def test_f8_sigterm_during_a_firing_lets_it_finish(
+    bu, actor, activity_type, customer, connected, worker_env, tmp_path
+):
     trigger_for(bu, actor, activity_type)
     connected.fault("POST", INVOICES, latency=3, times=1)
     worker = Worker(worker_env, tmp_path / "w.log")
@@ -122,7 +130,9 @@ def test_f11_the_db_write_after_remote_success_fails_once_and_the_next_attempt_r
     with mock.patch("triggers.tasks.firing_execute.apply_async"):
         firing = close_new_activity(bu, actor, activity_type, customer)
     real = pennylane_billing._document_update
-    with mock.patch.object(pennylane_billing, "_document_update", side_effect=RuntimeError("database went away")):
+    with mock.patch.object(
+        pennylane_billing, "_document_update", side_effect=RuntimeError("database went away")
+    ):
         assert firing_run(firing.pk) == FiringStatus.PENDING  # recorded as a retry
     assert len(invoices(connected)) == 1
     Firing.objects.filter(pk=firing.pk).update(next_attempt_at=None)
@@ -131,7 +141,9 @@ def test_f11_the_db_write_after_remote_success_fails_once_and_the_next_attempt_r
     assert len(invoices(connected)) == 1
 
 
-def test_f12_a_429_storm_fails_nothing_and_the_queue_drains(bu, actor, activity_type, connected, celery_worker_process):
+def test_f12_a_429_storm_fails_nothing_and_the_queue_drains(
+    bu, actor, activity_type, connected, celery_worker_process
+):
     trigger_for(bu, actor, activity_type)
     customers = [CustomerFactory(business_unit=bu) for _ in range(3)]
     connected.force_429(6)
@@ -155,7 +167,9 @@ def test_f14_the_token_expiring_during_concurrent_firings_is_refreshed_exactly_o
     connected.expire_access_token(crypto.decrypt(connection.access_token_encrypted))
     firings = [close_new_activity(bu, actor, activity_type, customer, f"B{i}") for i in range(12)]
     wait_for(all_finished, 120, interval=1, what="all firings to finish")
-    assert set(Firing.objects.filter(pk__in=[f.pk for f in firings]).values_list("status", flat=True)) == {FiringStatus.SUCCEEDED}
+    assert set(Firing.objects.filter(pk__in=[f.pk for f in firings]).values_list("status", flat=True)) == {
+        FiringStatus.SUCCEEDED
+    }
     after = connected.stats()["refreshes"]
     assert sum(after.values()) - sum(before.values()) == 1
     assert len(invoices(connected)) == 12
@@ -168,7 +182,11 @@ def test_f20_a_forged_firing_pairing_another_units_activity_is_refused_before_an
     other = BusinessUnitFactory()
     foreign_type = ActivityTypeFactory(business_unit=other)
     foreign = activity_services.activity_create(
-        business_unit=other, actor=actor, activity_type=foreign_type, customer=CustomerFactory(business_unit=other), title="B"
+        business_unit=other,
+        actor=actor,
+        activity_type=foreign_type,
+        customer=CustomerFactory(business_unit=other),
+        title="B",
     )
     forged = Firing.objects.create(
         business_unit=bu,
@@ -177,7 +195,11 @@ def test_f20_a_forged_firing_pairing_another_units_activity_is_refused_before_an
         trigger_type=trigger.trigger_type,
         activity=foreign,
         idempotency_key="forged-1",
-        snapshot={"trigger": {"config": trigger.config}, "activity": {"billing_lines": foreign.billing_lines}, "customer": None},
+        snapshot={
+            "trigger": {"config": trigger.config},
+            "activity": {"billing_lines": foreign.billing_lines},
+            "customer": None,
+        },
     )
     requests_before = connected.stats()["api_requests"]
     assert firing_run(forged.pk) == FiringStatus.FAILED

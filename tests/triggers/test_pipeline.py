@@ -53,13 +53,20 @@ def make_trigger(bu, actor, activity_type, **config):
 
 def close_ok(bu, actor, activity_type, customer, **data):
     activity = activity_services.activity_create(
-        business_unit=bu, actor=actor, activity_type=activity_type, customer=customer, title="Remplacement chauffe-eau", **data
+        business_unit=bu,
+        actor=actor,
+        activity_type=activity_type,
+        customer=customer,
+        title="Remplacement chauffe-eau",
+        **data,
     )
     activity_services.activity_transition(activity=activity, actor=actor, action=Action.CLOSE_OK)
     return Firing.objects.filter(activity=activity).latest("id")
 
 
-def test_closing_an_activity_creates_exactly_one_invoice_and_reuses_the_customer(bu, actor, activity_type, customer, billing):
+def test_closing_an_activity_creates_exactly_one_invoice_and_reuses_the_customer(
+    bu, actor, activity_type, customer, billing
+):
     make_trigger(bu, actor, activity_type)
     first = wait_finished(close_ok(bu, actor, activity_type, customer))
     assert first.status == FiringStatus.SUCCEEDED, first.error_message
@@ -120,7 +127,9 @@ def test_a_company_without_numbering_gives_a_failed_firing_with_pennylanes_frenc
     assert ledger(sandbox_clean, "invoice") == []
 
 
-def test_a_forced_firing_creates_the_invoice_once_and_a_second_force_is_skipped(bu, actor, activity_type, customer, billing):
+def test_a_forced_firing_creates_the_invoice_once_and_a_second_force_is_skipped(
+    bu, actor, activity_type, customer, billing
+):
     from accounts.principal import Principal
 
     trigger = make_trigger(bu, actor, activity_type)
@@ -135,7 +144,9 @@ def test_a_forced_firing_creates_the_invoice_once_and_a_second_force_is_skipped(
     assert len(ledger(billing, "invoice")) == 1
 
 
-def test_500_500_then_201_gives_one_document_after_three_attempts(bu, actor, activity_type, customer, billing, settings):
+def test_500_500_then_201_gives_one_document_after_three_attempts(
+    bu, actor, activity_type, customer, billing, settings
+):
     make_trigger(bu, actor, activity_type)
     billing.fault("POST", r"/api/external/v2/customer_invoices$", status=500, times=2)
     firing = wait_finished(close_ok(bu, actor, activity_type, customer), timeout=90)
@@ -168,7 +179,9 @@ def test_the_same_firing_delivered_twice_runs_once(bu, actor, activity_type, cus
     assert Firing.objects.get(pk=firing.pk).attempt_rows.count() == 1
 
 
-def test_a_revoked_grant_pauses_the_firings_and_reconnecting_resumes_them_once(bu, actor, activity_type, customer, billing):
+def test_a_revoked_grant_pauses_the_firings_and_reconnecting_resumes_them_once(
+    bu, actor, activity_type, customer, billing
+):
     from pennylane.models import PennylaneConnection
 
     make_trigger(bu, actor, activity_type)
@@ -183,7 +196,9 @@ def test_a_revoked_grant_pauses_the_firings_and_reconnecting_resumes_them_once(b
     assert len(ledger(billing, "invoice")) == 1
 
 
-def test_a_firing_whose_message_was_lost_is_delivered_by_the_sweeper(bu, actor, activity_type, customer, billing, settings):
+def test_a_firing_whose_message_was_lost_is_delivered_by_the_sweeper(
+    bu, actor, activity_type, customer, billing, settings
+):
     from datetime import timedelta
 
     from django.db import transaction
@@ -207,7 +222,9 @@ def test_a_firing_whose_message_was_lost_is_delivered_by_the_sweeper(bu, actor, 
 
 def test_other_customers_get_their_own_pennylane_customer(bu, actor, activity_type, customer, billing):
     make_trigger(bu, actor, activity_type)
-    other = CustomerFactory(business_unit=bu, kind="individual", name="", first_name="Jeanne", last_name="Durand")
+    other = CustomerFactory(
+        business_unit=bu, kind="individual", name="", first_name="Jeanne", last_name="Durand"
+    )
     for who in (customer, other):
         assert wait_finished(close_ok(bu, actor, activity_type, who)).status == FiringStatus.SUCCEEDED
     assert len(ledger(billing, "customer")) == 2

@@ -14,7 +14,9 @@ def codes(trigger):
     return {p.code for p in services.trigger_problems(trigger)}
 
 
-def test_a_company_without_numbering_is_reported_on_the_summary(bu, actor, activity_type, settings_for_sandbox, sandbox_clean):
+def test_a_company_without_numbering_is_reported_on_the_summary(
+    bu, actor, activity_type, settings_for_sandbox, sandbox_clean
+):
     trigger = services.trigger_create(
         business_unit=bu, actor=actor, activity_type=activity_type, name="Factures", event=Event.CLOSED_OK
     )
@@ -27,7 +29,11 @@ def test_a_company_without_numbering_is_reported_on_the_summary(bu, actor, activ
 
 def test_missing_scopes_are_reported(bu, actor, activity_type, settings_for_sandbox, sandbox_clean):
     trigger = services.trigger_create(
-        business_unit=bu, actor=actor, activity_type=activity_type, name="Devis", event=Event.CLOSED_OK,
+        business_unit=bu,
+        actor=actor,
+        activity_type=activity_type,
+        name="Devis",
+        event=Event.CLOSED_OK,
         config={"document": "quote"},
     )
     connect_business_unit(bu, sandbox_clean, scopes=["customers:all", "customer_invoices:all"])

@@ -129,10 +129,11 @@ def test_the_summary_says_no_error_when_everything_is_set_up(login, admin_user, 
         business_unit=bu,
         status="connected",
         company_name="ACME",
-        scopes=["customers:all", "customer_invoices:all"],
+        scopes=["customers:all", "customer_invoices:all", "customer_invoice_templates:readonly"],
     )
-    monkeypatch.setattr("triggers.types.pennylane_billing.numbering_configured", lambda client: True)
-    monkeypatch.setattr("pennylane.services.client_for_connection", lambda pk: object())
+    asked = []
+    # Pennylane answers "invoice templates exist": numbering is set up.
+    monkeypatch.setattr("pennylane.services.connection_call", lambda pk, call: asked.append(pk) or True)
     page = login(admin_user).get(reverse("triggers:detail", args=[trigger.pk])).content.decode()
     assert "Aucune erreur : votre intégration fonctionne." in page
     assert "Connecter mon compte Pennylane" not in page

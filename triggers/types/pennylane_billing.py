@@ -123,8 +123,10 @@ def problems(trigger: Trigger, *, probe: bool = True) -> list[Problem]:
         found.append(
             Problem(
                 "warning",
-                _("Le type d'activité « %(type)s » n'a aucune ligne de facturation par défaut : "
-                  "chaque activité devra avoir ses lignes, sinon Pennylane refusera le document.")
+                _(
+                    "Le type d'activité « %(type)s » n'a aucune ligne de facturation par défaut : "
+                    "chaque activité devra avoir ses lignes, sinon Pennylane refusera le document."
+                )
                 % {"type": activity_type.name},
                 code="no_lines",
             )
@@ -133,7 +135,12 @@ def problems(trigger: Trigger, *, probe: bool = True) -> list[Problem]:
     status = getattr(connection, "status", None)
     if connection is None or status in ("never", "disconnected"):
         found.append(
-            Problem("error", _("Aucune connexion Pennylane : connectez votre compte Pennylane."), "no_connection", True)
+            Problem(
+                "error",
+                _("Aucune connexion Pennylane : connectez votre compte Pennylane."),
+                "no_connection",
+                True,
+            )
         )
     elif status == "to_reconnect":
         found.append(
@@ -163,7 +170,9 @@ def _scope_problems(connection: Any, config: dict[str, Any]) -> list[Problem]:
     return [
         Problem(
             "error",
-            _("L'autorisation Pennylane ne couvre pas : %(scopes)s. Reconnectez le compte en acceptant ces droits.")
+            _(
+                "L'autorisation Pennylane ne couvre pas : %(scopes)s. Reconnectez le compte en acceptant ces droits."
+            )
             % {"scopes": ", ".join(missing)},
             "missing_scope",
             True,
@@ -175,18 +184,24 @@ def _numbering_problems(connection: Any, config: dict[str, Any]) -> list[Problem
     """Asked to Pennylane: a company has invoice templates once its numbering is set up."""
     from pennylane import services as pl_services
 
-    if config["document"] != "invoice" or "customer_invoice_templates:readonly" not in (connection.scopes or []):
+    if config["document"] != "invoice" or "customer_invoice_templates:readonly" not in (
+        connection.scopes or []
+    ):
         return []  # nothing to ask for quotes; without the scope we cannot ask
     try:
         configured = pl_services.connection_call(connection.pk, numbering_configured)
     except Exception as exc:  # the summary page must render even when Pennylane does not answer
-        return [Problem("warning", _("Pennylane n'a pas pu être interrogé : %(e)s") % {"e": exc}, "probe_failed")]
+        return [
+            Problem("warning", _("Pennylane n'a pas pu être interrogé : %(e)s") % {"e": exc}, "probe_failed")
+        ]
     if configured is False and config["document"] == "invoice":
         return [
             Problem(
                 "error",
-                _("La numérotation des factures n'est pas configurée dans Pennylane (%(company)s) : "
-                  "Paramètres > Facturation clients, puis revenez ici.")
+                _(
+                    "La numérotation des factures n'est pas configurée dans Pennylane (%(company)s) : "
+                    "Paramètres > Facturation clients, puis revenez ici."
+                )
                 % {"company": connection.company_name},
                 "numbering",
             )
@@ -206,17 +221,17 @@ def _email_problems(trigger: Trigger, config: dict[str, Any]) -> list[Problem]:
     if config["extra_recipients"]:
         return []
     without = (
-        Customer.objects.filter(activities__activity_type=trigger.activity_type, emails=[])
-        .distinct()
-        .count()
+        Customer.objects.filter(activities__activity_type=trigger.activity_type, emails=[]).distinct().count()
     )
     if not without:
         return []
     return [
         Problem(
             "warning",
-            _("L'envoi par e-mail est activé mais %(n)d client(s) de ce type d'activité n'ont pas d'e-mail : "
-              "leurs documents seront créés sans être envoyés.")
+            _(
+                "L'envoi par e-mail est activé mais %(n)d client(s) de ce type d'activité n'ont pas d'e-mail : "
+                "leurs documents seront créés sans être envoyés."
+            )
             % {"n": without},
             "customers_without_email",
         )
@@ -278,12 +293,16 @@ def execute(firing: Firing, steps: Steps) -> Outcome:
         doc = BillingDocument.objects.filter(external_reference=earlier.document_external_reference).first()
         number = doc.number if doc else earlier.document_external_reference
         raise SkipFiring(
-            _("Ce déclencheur a déjà créé %(doc)s pour cette activité : aucun second document n'est créé. "
-              "Pour corriger un document finalisé, faites un avoir dans Pennylane.")
+            _(
+                "Ce déclencheur a déjà créé %(doc)s pour cette activité : aucun second document n'est créé. "
+                "Pour corriger un document finalisé, faites un avoir dans Pennylane."
+            )
             % {"doc": number}
         )
     if activity.customer is None:
-        raise PermanentFailure(_("L'activité n'a pas de client : ajoutez un client puis relancez le déclenchement."))
+        raise PermanentFailure(
+            _("L'activité n'a pas de client : ajoutez un client puis relancez le déclenchement.")
+        )
     if not snapshot["activity"].get("billing_lines"):
         raise PermanentFailure(_("L'activité n'a aucune ligne de facturation : ajoutez-en puis relancez."))
     connection = pl_services.connection_for(activity.business_unit)
@@ -296,11 +315,19 @@ def execute(firing: Firing, steps: Steps) -> Outcome:
         return pl_services.connection_call(connection.pk, operation)
 
     start = time.monotonic()
-    customer_id = call(lambda client: ensure.customer_ensure(client=client, connection=connection, customer=customer))
+    customer_id = call(
+        lambda client: ensure.customer_ensure(client=client, connection=connection, customer=customer)
+    )
     steps.add("customer", _ms(start))
     ref = external_reference(firing)
-    body = mapping.payload(config, snapshot, customer_id=customer_id, external_reference=ref, today=timezone.localdate())
-    steps.request = {"method": "POST", "path": "customer_invoices" if kind == "invoice" else "quotes", "body": body}
+    body = mapping.payload(
+        config, snapshot, customer_id=customer_id, external_reference=ref, today=timezone.localdate()
+    )
+    steps.request = {
+        "method": "POST",
+        "path": "customer_invoices" if kind == "invoice" else "quotes",
+        "body": body,
+    }
     with transaction.atomic():
         document, _created = BillingDocument.objects.get_or_create(
             external_reference=ref,
@@ -325,7 +352,9 @@ def execute(firing: Firing, steps: Steps) -> Outcome:
     sent = _send_if_asked(call, document, config, activity, steps)
     finalized = kind == "quote" or not document.draft
     if finalized or sent:
-        Activity.objects.filter(pk=activity.pk, billing_locked_at__isnull=True).update(billing_locked_at=timezone.now())
+        Activity.objects.filter(pk=activity.pk, billing_locked_at__isnull=True).update(
+            billing_locked_at=timezone.now()
+        )
     steps.response = {
         "id": document.pennylane_id,
         "number": document.number,
@@ -340,7 +369,9 @@ def execute(firing: Firing, steps: Steps) -> Outcome:
     }
     if sent:
         message += _(" et envoyé(e) par e-mail")
-    return Outcome(message=message, request=steps.request, response=steps.response, document_external_reference=ref)
+    return Outcome(
+        message=message, request=steps.request, response=steps.response, document_external_reference=ref
+    )
 
 
 def _document_update(document: Any, remote: dict[str, Any], kind: str) -> None:
@@ -356,7 +387,9 @@ def _document_update(document: Any, remote: dict[str, Any], kind: str) -> None:
     document.save()
 
 
-def _send_if_asked(call: Any, document: Any, config: dict[str, Any], activity: Activity, steps: Steps) -> bool:
+def _send_if_asked(
+    call: Any, document: Any, config: dict[str, Any], activity: Activity, steps: Steps
+) -> bool:
     if not config["send_email"] or document.sent_at is not None:
         return document.sent_at is not None
     if document.kind == "invoice" and document.draft:
@@ -376,4 +409,14 @@ def _send_if_asked(call: Any, document: Any, config: dict[str, Any], activity: A
     return True
 
 
-__all__ = ["LABEL", "PermanentFailure", "SkipFiring", "clean_config", "default_config", "dt", "execute", "preview", "problems"]
+__all__ = [
+    "LABEL",
+    "PermanentFailure",
+    "SkipFiring",
+    "clean_config",
+    "default_config",
+    "dt",
+    "execute",
+    "preview",
+    "problems",
+]

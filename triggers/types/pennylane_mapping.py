@@ -35,9 +35,7 @@ def check_template(text: str) -> None:
     for name in VARIABLE.findall(text or ""):
         if name in KNOWN_VARIABLES or re.fullmatch(r"activity\.custom\.[a-z0-9_]+", name):
             continue
-        raise ValidationError(
-            {"config.free_text": [_("Variable inconnue : {%(name)s}.") % {"name": name}]}
-        )
+        raise ValidationError({"config.free_text": [_("Variable inconnue : {%(name)s}.") % {"name": name}]})
 
 
 def _date_part(iso: str | None) -> str:
@@ -73,7 +71,14 @@ def render(text: str, snapshot: dict[str, Any]) -> str:
 
 
 def _address(activity: dict[str, Any]) -> str:
-    return ", ".join(p for p in (activity.get("address"), f"{activity.get('postal_code', '')} {activity.get('city', '')}".strip()) if p)
+    return ", ".join(
+        p
+        for p in (
+            activity.get("address"),
+            f"{activity.get('postal_code', '')} {activity.get('city', '')}".strip(),
+        )
+        if p
+    )
 
 
 def _quantity(text: str) -> int | float:
@@ -132,7 +137,12 @@ def free_text(config: dict[str, Any], snapshot: dict[str, Any]) -> str:
 
 
 def payload(
-    config: dict[str, Any], snapshot: dict[str, Any], *, customer_id: int, external_reference: str, today: dt.date
+    config: dict[str, Any],
+    snapshot: dict[str, Any],
+    *,
+    customer_id: int,
+    external_reference: str,
+    today: dt.date,
 ) -> dict[str, Any]:
     activity = snapshot["activity"]
     fields = set(config.get("fields") or [])
