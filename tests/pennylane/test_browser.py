@@ -10,32 +10,20 @@ from pennylane.models import ConnectionStatus, PennylaneConnection
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 pytestmark = [pytest.mark.browser, pytest.mark.sandbox, pytest.mark.django_db(transaction=True)]
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 
 @pytest.fixture
-def page(live_server, sandbox_settings, admin_user, client):
-    from playwright.sync_api import sync_playwright
-
+def page(chromium, live_server, sandbox_settings, admin_user, client):
     sandbox_settings.PENNYLANE_REDIRECT_URI = f"{live_server.url}/pennylane/callback/"
     client.force_login(admin_user)
     session_cookie = client.cookies["sessionid"].value
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="fr-FR")
-        host = live_server.url.split("//")[1].split(":")[0]
-        context.add_cookies([{"name": "sessionid", "value": session_cookie, "domain": host, "path": "/"}])
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        yield page
-        browser.close()
+    context = chromium.new_context(locale="fr-FR")
+    host = live_server.url.split("//")[1].split(":")[0]
+    context.add_cookies([{"name": "sessionid", "value": session_cookie, "domain": host, "path": "/"}])
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
 
 
 def test_an_administrator_connects_tests_and_disconnects_from_the_ui(page, live_server, bu):

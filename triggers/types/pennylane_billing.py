@@ -362,11 +362,17 @@ def execute(firing: Firing, steps: Steps) -> Outcome:
         "amount": str(document.amount_incl_tax),
     }
     label = DOCUMENTS[kind]
-    message = _("%(doc)s %(number)s créé(e) dans Pennylane (%(status)s)") % {
-        "doc": label,
-        "number": document.number or document.pennylane_id,
-        "status": _("brouillon") if document.draft else document.status,
-    }
+    if document.number:
+        message = _("%(doc)s %(number)s créé(e) dans Pennylane (%(status)s)") % {
+            "doc": label,
+            "number": document.number,
+            "status": _("brouillon") if document.draft else document.status,
+        }
+    else:  # a draft has no number until it is finalized in Pennylane
+        message = _("%(doc)s brouillon créé(e) dans Pennylane (identifiant %(id)s)") % {
+            "doc": label,
+            "id": document.pennylane_id,
+        }
     if sent:
         message += _(" et envoyé(e) par e-mail")
     return Outcome(
