@@ -23,15 +23,18 @@ demo: migrate
 	$(PY) manage.py demo_data --if-empty
 
 # Web app on http://127.0.0.1:8000/, a Celery worker and beat, the Pennylane sandbox on :8765.
+# The compiled catalogues are committed; they are rebuilt when gettext is there.
+COMPILE_MESSAGES := if command -v msgfmt >/dev/null 2>&1; then $(PY) manage.py compilemessages --ignore=.venv >/dev/null; fi
+
 run: install
-	$(PY) manage.py compilemessages --ignore=.venv >/dev/null
+	@$(COMPILE_MESSAGES)
 	$(PY) scripts/dev.py
 
 sandbox: install
 	$(PY) -m sandbox serve
 
 test: install
-	$(PY) manage.py compilemessages --ignore=.venv >/dev/null
+	@$(COMPILE_MESSAGES)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
