@@ -34,7 +34,8 @@ TEMPLATES = [
 ]
 
 _default_db = f"sqlite:///{REPO_ROOT / 'var' / 'sandbox.sqlite3'}"
-DATABASES = {"default": env.db_url("SANDBOX_DATABASE_URL", default=_default_db)}
+# An empty SANDBOX_DATABASE_URL means "not set".
+DATABASES = {"default": env.db_url_config(env.str("SANDBOX_DATABASE_URL", default="") or _default_db)}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Threaded server + SQLite: wait for the write lock instead of failing at once.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20

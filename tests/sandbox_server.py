@@ -122,7 +122,8 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxHandle]
         SANDBOX_PORT=str(port),
         PYTHONUNBUFFERED="1",
     )
-    env.setdefault("SANDBOX_DATABASE_URL", f"sqlite:///{workdir / 'sandbox.sqlite3'}")
+    if not env.get("SANDBOX_DATABASE_URL"):
+        env["SANDBOX_DATABASE_URL"] = f"sqlite:///{workdir / 'sandbox.sqlite3'}"
     client_id = env.setdefault("SANDBOX_DEMO_CLIENT_ID", "cadulis-demo")
     client_secret = env.setdefault("SANDBOX_DEMO_CLIENT_SECRET", "cadulis-demo-secret")
     log_path = workdir / "sandbox.log"

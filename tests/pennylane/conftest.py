@@ -51,18 +51,9 @@ def connected(bu, admin_user):
 
 
 @pytest.fixture
-def sandbox_settings(settings, sandbox_clean):
-    """Point the product at the live sandbox (tests marked ``sandbox``)."""
-    settings.PENNYLANE_API_BASE_URL = sandbox_clean.api_base
-    settings.PENNYLANE_TOKEN_URL = sandbox_clean.token_url
-    settings.PENNYLANE_REVOKE_URL = sandbox_clean.revoke_url
-    settings.PENNYLANE_AUTHORIZE_URL = sandbox_clean.authorize_url
-    settings.PENNYLANE_CLIENT_ID = sandbox_clean.client_id
-    settings.PENNYLANE_CLIENT_SECRET = sandbox_clean.client_secret
-    settings.PENNYLANE_TIMEOUT = 5.0
-    ratelimit._default = None
-    yield settings
-    ratelimit._default = None
+def sandbox_settings(settings_for_sandbox):
+    """Point the product at the live sandbox (tests marked ``sandbox``): tests/worker_process.py."""
+    return settings_for_sandbox
 
 
 def connection_from_sandbox(sandbox, business_unit, *, company="demo", expired=False):
