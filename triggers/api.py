@@ -23,6 +23,7 @@ from accounts.api import ID_REGEX, BusinessUnitViewMixin
 from activities import api_selectors
 from activities.filters import scoped
 from activities.models import Activity
+from catalog.models import ActivityType
 
 from . import selectors, services
 from .models import Firing, FiringStatus, Trigger
@@ -54,6 +55,15 @@ class FiringFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
+class TriggerFilter(django_filters.FilterSet):
+    # Scoped: another business unit's activity type is a 400 naming the filter, not an empty list.
+    activity_type = django_filters.ModelChoiceFilter(queryset=scoped(ActivityType))
+
+    class Meta:
+        model = Trigger
+        fields = ["activity_type", "active"]
+
+
 def firings_visible(principal: Any) -> QuerySet[Firing]:
     queryset = selectors.firing_list(business_unit=principal.business_unit)
     if principal.is_field_worker:
@@ -67,7 +77,7 @@ class TriggerViewSet(BusinessUnitViewMixin, viewsets.GenericViewSet):
 
     queryset = Trigger.objects.none()  # the real one is get_queryset(), scoped
     serializer_class = TriggerOutputSerializer
-    filterset_fields = ["activity_type", "active"]
+    filterset_class = TriggerFilter
 
     def get_queryset(self) -> QuerySet[Trigger]:
         return selectors.trigger_detail(business_unit=self.principal.business_unit).order_by(
