@@ -44,7 +44,7 @@ def world(db, bu):
     activity_type = factories.ActivityTypeFactory(business_unit=bu, name="Dépannage plomberie")
     customer = factories.CustomerFactory(business_unit=bu, name="Boulangerie Dupain")
     start = timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
-    if start.date() != timezone.localdate():
+    if timezone.localtime(start).date() != timezone.localdate():  # late evening: keep it today
         start = timezone.now()
     activity = activity_services.activity_create(
         business_unit=bu,
@@ -95,12 +95,15 @@ def test_the_seed_procedure_end_to_end(
 
     # The field worker closes the activity from the phone page.
     tech = login(chromium, base, "technicien", phone=True)
+    dialogs = []
+    tech.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
     tech.goto(f"{base}/activities/today/")
     card = (
         tech.locator(f"#activity-{activity.pk}") if tech.locator(f"#activity-{activity.pk}").count() else tech
     )
     card.get_by_role("button", name="Clôturer OK").first.click()
     tech.wait_for_load_state()
+    assert dialogs and "Clôturer OK" in dialogs[0]  # a closure asks first: it may bill the customer
 
     firing = wait_for(lambda: Firing.objects.filter(activity=activity).first(), 20, what="the firing")
     wait_for(
