@@ -7,5 +7,10 @@ def test_the_schema_of_every_app_validates_without_warnings(tmp_path, db):
     out = tmp_path / "schema.yaml"
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
     text = out.read_text()
-    for path in ("/api/v1/activities/", "/api/v1/triggers/", "/api/v1/firings/", "/api/v1/billing-documents/"):
+    for path in (
+        "/api/v1/activities/",
+        "/api/v1/triggers/",
+        "/api/v1/firings/",
+        "/api/v1/billing-documents/",
+    ):
         assert path in text
