@@ -20,6 +20,8 @@ CENT = Decimal("0.01")
 MAX_QUANTITY = Decimal("1000000")
 MAX_UNIT_PRICE = Decimal("10000000")
 MAX_LINES = 100
+# 100 lines of at most this stay within the 12 integer digits stored for document amounts.
+MAX_LINE_TOTAL = Decimal("1000000000")
 MAX_LABEL = 500
 
 
@@ -78,6 +80,10 @@ def clean_line(raw: Any, index: int) -> dict[str, str]:
         errors.setdefault(f"{prefix}.vat_rate", []).append(
             _("Code de TVA Pennylane inconnu : « %(code)s » (ex. FR_200, FR_100, FR_55, FR_21, exempt).")
             % {"code": vat[:20]}
+        )
+    if quantity is not None and price is not None and quantity * price > MAX_LINE_TOTAL:
+        errors.setdefault(f"{prefix}.quantity", []).append(
+            _("Le total de la ligne dépasse %(max)s.") % {"max": MAX_LINE_TOTAL}
         )
     if errors:
         raise ValidationError(errors)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import django_filters
 from django.db.models import QuerySet
 from rest_framework import generics, serializers
 from rest_framework.exceptions import PermissionDenied
@@ -11,6 +12,8 @@ from rest_framework.views import APIView
 
 from accounts.permissions import principal_for_api
 from accounts.principal import Principal
+from activities.filters import scoped
+from activities.models import Activity
 
 from .models import BillingDocument
 from .services import connection_for, connection_problem
@@ -84,14 +87,32 @@ class BillingDocumentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+def billing_documents_visible(principal: Principal) -> QuerySet[BillingDocument]:
+    """The unit's documents; a field worker only those of the activities assigned to them."""
+    from activities.api_selectors import activity_list
+
+    documents = BillingDocument.objects.filter(business_unit=principal.business_unit)
+    if principal.is_field_worker:
+        documents = documents.filter(activity__in=activity_list(principal=principal).values("pk"))
+    return documents.select_related("activity")
+
+
 def _billing_documents(request: Request) -> QuerySet[BillingDocument]:
-    business_unit = _principal(request).business_unit
-    return BillingDocument.objects.filter(business_unit=business_unit).select_related("activity")
+    return billing_documents_visible(_principal(request))
+
+
+class BillingDocumentFilter(django_filters.FilterSet):
+    # Scoped: another business unit's activity id is a 400 naming the filter, not an empty list.
+    activity = django_filters.ModelChoiceFilter(queryset=scoped(Activity))
+
+    class Meta:
+        model = BillingDocument
+        fields = ["kind", "activity", "draft", "status"]
 
 
 class BillingDocumentListView(generics.ListAPIView):
     serializer_class = BillingDocumentSerializer
-    filterset_fields = ["kind", "activity", "draft", "status"]
+    filterset_class = BillingDocumentFilter
 
     def get_queryset(self) -> QuerySet[BillingDocument]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no request principal

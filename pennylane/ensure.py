@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from activities.models import Customer, CustomerKind
 
 from .client import PennylaneClient
-from .exceptions import ConflictError, TransientError
+from .exceptions import ConflictError, TransientError, ValidationError
 from .models import CustomerLink, DocumentKind, PennylaneConnection
 
 logger = logging.getLogger(__name__)
@@ -141,7 +141,8 @@ def document_ensure(
             created = client.invoice_create(body)
         else:
             created = client.quote_create(body)
-    except (TransientError, ConflictError):
+    except (TransientError, ConflictError, ValidationError):
+        # A 422 may be "external reference already taken": the document exists, find it.
         found = find()
         if found is not None:
             logger.info("pennylane %s %s found after a failed create", kind, external_reference)

@@ -111,7 +111,11 @@ def connection_refresh(
                     raise ReauthorizationRequired(
                         _("Les jetons stockés sont illisibles : reconnectez le compte.")
                     )
-                tokens = PennylaneOAuth.from_settings().refresh(refresh_token)
+                try:
+                    tokens = PennylaneOAuth.from_settings().refresh(refresh_token)
+                except AuthenticationError as e:
+                    # invalid_client (a rotated client secret...): no retry fixes it, the work pauses.
+                    raise ReauthorizationRequired(e.message) from e
             except ReauthorizationRequired as e:
                 _mark_to_reconnect(connection, e.message)  # committed with this transaction
                 refused = e

@@ -17,7 +17,7 @@ from accounts.principal import Principal
 
 from . import services
 from .exceptions import PennylaneError
-from .models import BillingDocument, DocumentKind
+from .models import DocumentKind
 from .oauth import StateRejected, oauth_consume_state, oauth_start
 
 HEALTH_LABELS = {
@@ -164,7 +164,9 @@ def disconnect(request: HttpRequest) -> HttpResponse:
 def document_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Redirect to a fresh PDF URL: Pennylane's public_file_url expires after 30 minutes."""
     principal = _principal(request)
-    document = get_object_or_404(BillingDocument, pk=pk, business_unit=principal.business_unit)
+    from .api import billing_documents_visible
+
+    document = get_object_or_404(billing_documents_visible(principal), pk=pk)
     connection = services.connection_for(principal.business_unit)
     if document.pennylane_id is None or connection is None:
         raise Http404(_("Ce document n'existe pas (encore) dans Pennylane."))

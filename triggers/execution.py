@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from . import types
 from .engine import enqueue
 from .models import Firing, FiringAttempt, FiringStatus
-from .types.base import Outcome, PermanentFailure, SkipFiring, Steps
+from .types.base import Busy, Outcome, PermanentFailure, SkipFiring, Steps, TriggerGone
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +49,8 @@ def firing_claim(firing_id: int) -> Firing | None:
     due = Q(status=FiringStatus.PENDING) & (
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + timedelta(seconds=2))
     )
-    stale = Q(status=FiringStatus.RUNNING, claimed_at__lt=now - lease())
+    # A firing whose worker keeps dying (OOM, hard time limit) is not claimed past the cap.
+    stale = Q(status=FiringStatus.RUNNING, claimed_at__lt=now - lease(), attempts__lt=MAX_ATTEMPTS)
     claimed = Firing.objects.filter(Q(pk=firing_id) & (due | stale)).update(
         status=FiringStatus.RUNNING, claimed_at=now, attempts=F("attempts") + 1, updated_at=now
     )
@@ -79,19 +80,39 @@ def firing_run(firing_id: int) -> str | None:
         result = Result(FiringStatus.SUCCEEDED, outcome.message)
     except Exception as exc:  # classified below; nothing escapes without being recorded
         result = classify(exc, firing.attempts)
-    _record(firing, result, outcome, steps, started_at, int((time.monotonic() - start) * 1000))
-    if result.retry_in is not None:
-        transaction.on_commit(lambda: enqueue(firing_id, countdown=result.retry_in))
+    result = _record(firing, result, outcome, steps, started_at, int((time.monotonic() - start) * 1000))
+    retry_in = result.retry_in
+    if retry_in is not None:
+        transaction.on_commit(lambda: enqueue(firing_id, countdown=retry_in))
     return result.status
 
 
 def classify(exc: Exception, attempts: int) -> Result:
+    from celery.exceptions import SoftTimeLimitExceeded
+    from django.db import DataError
+
     from pennylane import exceptions as pl
 
     if isinstance(exc, SkipFiring):
         return Result(FiringStatus.SKIPPED, str(exc))
+    if isinstance(exc, TriggerGone):
+        return Result(FiringStatus.CANCELLED, str(exc))
     if isinstance(exc, PermanentFailure):
         return Result(FiringStatus.FAILED, str(exc))
+    if isinstance(exc, Busy):
+        return Result(FiringStatus.PENDING, str(exc), backoff(1), False)
+    if isinstance(exc, SoftTimeLimitExceeded):
+        # Most likely a long wait for the shared rate limit: not an error of this firing.
+        return Result(
+            FiringStatus.PENDING,
+            _("Temps d'exécution dépassé (file Pennylane chargée), nouvel essai."),
+            backoff(1),
+            False,
+        )
+    if isinstance(exc, DataError):
+        return Result(
+            FiringStatus.FAILED, _("Valeur hors limites pour la base de données : %(e)s") % {"e": exc}
+        )
     if isinstance(exc, pl.ReauthorizationRequired):
         return Result(
             FiringStatus.PAUSED,
@@ -150,7 +171,7 @@ def explain(exc: Exception) -> str:
 @transaction.atomic
 def _record(
     firing: Firing, result: Result, outcome: Outcome | None, steps: Steps, started_at, duration_ms: int
-) -> None:
+) -> Result:
     now = timezone.now()
     firing = Firing.objects.select_for_update().get(pk=firing.pk)
     FiringAttempt.objects.create(
@@ -162,6 +183,9 @@ def _record(
         steps=steps.items,
         error_message="" if result.status == FiringStatus.SUCCEEDED else result.message,
     )
+    if result.status == FiringStatus.PAUSED and _connection_usable(firing):
+        # Reconnected while this run was failing: the resume already happened, retry now.
+        result = Result(FiringStatus.PENDING, result.message, backoff(1), False)
     firing.status = result.status
     firing.error_message = "" if result.status == FiringStatus.SUCCEEDED else result.message
     firing.request_data = steps.request or firing.request_data
@@ -170,7 +194,12 @@ def _record(
         firing.attempts = max(0, firing.attempts - 1)
     firing.next_attempt_at = now + timedelta(seconds=result.retry_in) if result.retry_in is not None else None
     firing.claimed_at = None
-    if result.status in (FiringStatus.SUCCEEDED, FiringStatus.FAILED, FiringStatus.SKIPPED):
+    if result.status in (
+        FiringStatus.SUCCEEDED,
+        FiringStatus.FAILED,
+        FiringStatus.SKIPPED,
+        FiringStatus.CANCELLED,
+    ):
         firing.finished_at = now
     firing.save()
     entry = firing.history_entry
@@ -181,6 +210,32 @@ def _record(
             "message": result.message,
         }
         entry.save(update_fields=["message"])
+    return result
+
+
+@transaction.atomic
+def _fail_lost(firing_id: int) -> None:
+    firing = Firing.objects.select_for_update(of=("self",)).select_related("history_entry").get(pk=firing_id)
+    if firing.status != FiringStatus.RUNNING:
+        return
+    message = _(
+        "Abandon : le traitement s'est interrompu %(n)d fois (processus arrêté ou délai dépassé)."
+    ) % {"n": firing.attempts}
+    firing.status, firing.error_message, firing.finished_at = FiringStatus.FAILED, message, timezone.now()
+    firing.save(update_fields=["status", "error_message", "finished_at", "updated_at"])
+    if firing.history_entry is not None:
+        firing.history_entry.message = _("Déclenchement « %(name)s » : %(status)s — %(message)s") % {
+            "name": firing.trigger_name,
+            "status": FiringStatus.FAILED.label,
+            "message": message,
+        }
+        firing.history_entry.save(update_fields=["message"])
+
+
+def _connection_usable(firing: Firing) -> bool:
+    from pennylane.services import connection_problem
+
+    return connection_problem(firing.business_unit) is None
 
 
 def firings_sweep(stale_after: timedelta | None = None, limit: int = 500) -> int:
@@ -192,6 +247,9 @@ def firings_sweep(stale_after: timedelta | None = None, limit: int = 500) -> int
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now - timedelta(seconds=30))
     )
     lost = Q(status=FiringStatus.RUNNING, claimed_at__lt=now - lease())
+    exhausted = Firing.objects.filter(lost, attempts__gte=MAX_ATTEMPTS).values_list("id", flat=True)
+    for firing_id in list(exhausted[:limit]):
+        _fail_lost(firing_id)
     ids = list(Firing.objects.filter(due | lost).order_by("id").values_list("id", flat=True)[:limit])
     for firing_id in ids:
         enqueue(firing_id)

@@ -18,7 +18,17 @@ from activities.status import Status
 from catalog.models import ActivityType
 
 from . import conditions, engine, types
-from .models import Event, Firing, FiringStatus, Logic, Mode, Recurrence, Trigger, TriggerType
+from .models import (
+    ACTIVE_FIRING_STATUSES,
+    Event,
+    Firing,
+    FiringStatus,
+    Logic,
+    Mode,
+    Recurrence,
+    Trigger,
+    TriggerType,
+)
 
 EDITABLE = (
     "name",
@@ -182,13 +192,18 @@ def trigger_force(*, trigger: Trigger, activity: Activity, principal: Principal)
         )
     if not trigger.active:
         raise ValidationError({"trigger": [_("Ce déclencheur est désactivé.")]})
-    if Firing.objects.filter(
-        trigger=trigger, activity=activity, status__in=(FiringStatus.PENDING, FiringStatus.RUNNING)
-    ).exists():
-        raise ValidationError(
-            {"trigger": [_("Un déclenchement de ce déclencheur est déjà en cours pour cette activité.")]}
-        )
+    # Lock first, then look: two quick clicks must not both pass the check.
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    if Firing.objects.filter(trigger=trigger, activity=activity, status__in=ACTIVE_FIRING_STATUSES).exists():
+        raise ValidationError(
+            {
+                "trigger": [
+                    _(
+                        "Un déclenchement de ce déclencheur est déjà en attente ou en cours pour cette activité."
+                    )
+                ]
+            }
+        )
     return engine.firing_create(
         trigger=trigger,
         activity=activity,

@@ -124,19 +124,17 @@ def test_f8_sigterm_during_a_firing_lets_it_finish(
 def test_f11_the_db_write_after_remote_success_fails_once_and_the_next_attempt_recovers_by_lookup(
     bu, actor, activity_type, customer, connected
 ):
-    from triggers.types import pennylane_billing
+    from triggers.types import pennylane_run
 
     trigger_for(bu, actor, activity_type)
     with mock.patch("triggers.tasks.firing_execute.apply_async"):
         firing = close_new_activity(bu, actor, activity_type, customer)
-    real = pennylane_billing._document_update
-    with mock.patch.object(
-        pennylane_billing, "_document_update", side_effect=RuntimeError("database went away")
-    ):
+    real = pennylane_run._document_update
+    with mock.patch.object(pennylane_run, "_document_update", side_effect=RuntimeError("database went away")):
         assert firing_run(firing.pk) == FiringStatus.PENDING  # recorded as a retry
     assert len(invoices(connected)) == 1
     Firing.objects.filter(pk=firing.pk).update(next_attempt_at=None)
-    with mock.patch.object(pennylane_billing, "_document_update", side_effect=real):
+    with mock.patch.object(pennylane_run, "_document_update", side_effect=real):
         assert firing_run(firing.pk) == FiringStatus.SUCCEEDED
     assert len(invoices(connected)) == 1
 

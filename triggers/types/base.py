@@ -38,3 +38,11 @@ class Steps:
 
     def add(self, step: str, ms: int, status: str = "ok", error: str = "") -> None:
         self.items.append({"step": step, "ms": ms, "status": status, "error": error[:500]})
+
+
+class Busy(Exception):
+    """Another firing of the same trigger and activity is creating the document: try again soon."""
+
+
+class TriggerGone(Exception):
+    """The trigger was deleted or deactivated while the firing waited: it is cancelled."""

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import time
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from activities.models import Activity, Customer
 
 from . import pennylane_mapping as mapping
-from .base import Outcome, PermanentFailure, Problem, SkipFiring, Steps
+from .base import Outcome, Problem, Steps
 
 if TYPE_CHECKING:
     from ..models import Firing, Trigger
@@ -241,10 +238,6 @@ def _email_problems(trigger: Trigger, config: dict[str, Any]) -> list[Problem]:
 # --- preview and execution ------------------------------------------------------------------
 
 
-def external_reference(firing: Firing) -> str:
-    return f"cadulis-{firing.business_unit_id}-{firing.idempotency_key}"[:100]
-
-
 def preview(trigger: Trigger, activity: Activity) -> dict[str, Any]:
     from ..snapshot import build
 
@@ -261,168 +254,10 @@ def preview(trigger: Trigger, activity: Activity) -> dict[str, Any]:
     return {"method": "POST", "path": path, "body": body}
 
 
-def _ms(start: float) -> int:
-    return int((time.monotonic() - start) * 1000)
-
-
 def execute(firing: Firing, steps: Steps) -> Outcome:
-    """Create (exactly once) the firing's quote or invoice in Pennylane; send it if asked."""
-    from pennylane import ensure
-    from pennylane import services as pl_services
-    from pennylane.exceptions import ReauthorizationRequired
-    from pennylane.models import BillingDocument
+    from .pennylane_run import execute as run
 
-    from ..models import Firing as FiringModel
-    from ..models import FiringStatus
-
-    snapshot = firing.snapshot
-    config = {**DEFAULT_CONFIG, **snapshot["trigger"]["config"]}
-    kind = config["document"]
-    activity = Activity.objects.select_related("customer").get(pk=firing.activity_id)
-    if activity.business_unit_id != firing.business_unit_id:  # a forged firing (RELIABILITY.md F20)
-        raise PermanentFailure(_("Activité d'une autre business unit : refusé."))
-    earlier = (
-        FiringModel.objects.filter(
-            trigger=firing.trigger, activity_id=firing.activity_id, status=FiringStatus.SUCCEEDED
-        )
-        .exclude(pk=firing.pk)
-        .exclude(document_external_reference="")
-        .first()
-    )
-    if earlier is not None and firing.trigger_id is not None:
-        doc = BillingDocument.objects.filter(external_reference=earlier.document_external_reference).first()
-        number = doc.number if doc else earlier.document_external_reference
-        raise SkipFiring(
-            _(
-                "Ce déclencheur a déjà créé %(doc)s pour cette activité : aucun second document n'est créé. "
-                "Pour corriger un document finalisé, faites un avoir dans Pennylane."
-            )
-            % {"doc": number}
-        )
-    if activity.customer is None:
-        raise PermanentFailure(
-            _("L'activité n'a pas de client : ajoutez un client puis relancez le déclenchement.")
-        )
-    if not snapshot["activity"].get("billing_lines"):
-        raise PermanentFailure(_("L'activité n'a aucune ligne de facturation : ajoutez-en puis relancez."))
-    connection = pl_services.connection_for(activity.business_unit)
-    if connection is None or connection.business_unit_id != firing.business_unit_id:
-        raise ReauthorizationRequired(_("Aucune connexion Pennylane pour cette business unit."))
-    customer = activity.customer
-
-    def call(operation: Any) -> Any:
-        # Each call refreshes the token safely when needed and keeps the connection's health.
-        return pl_services.connection_call(connection.pk, operation)
-
-    start = time.monotonic()
-    customer_id = call(
-        lambda client: ensure.customer_ensure(client=client, connection=connection, customer=customer)
-    )
-    steps.add("customer", _ms(start))
-    ref = external_reference(firing)
-    body = mapping.payload(
-        config, snapshot, customer_id=customer_id, external_reference=ref, today=timezone.localdate()
-    )
-    steps.request = {
-        "method": "POST",
-        "path": "customer_invoices" if kind == "invoice" else "quotes",
-        "body": body,
-    }
-    with transaction.atomic():
-        document, _created = BillingDocument.objects.get_or_create(
-            external_reference=ref,
-            defaults={
-                "business_unit_id": firing.business_unit_id,
-                "activity": activity,
-                "kind": kind,
-                "company_id": connection.company_id,
-                "customer_pennylane_id": customer_id,
-            },
-        )
-        FiringModel.objects.filter(pk=firing.pk).update(document_external_reference=ref)
-    if document.pennylane_id is None:
-        start = time.monotonic()
-        remote = call(
-            lambda client: ensure.document_ensure(
-                client=client, kind=kind, payload=body, external_reference=ref, customer_id=customer_id
-            )
-        )
-        steps.add("document", _ms(start))
-        _document_update(document, remote, kind)
-    sent = _send_if_asked(call, document, config, activity, steps)
-    finalized = kind == "quote" or not document.draft
-    if finalized or sent:
-        Activity.objects.filter(pk=activity.pk, billing_locked_at__isnull=True).update(
-            billing_locked_at=timezone.now()
-        )
-    steps.response = {
-        "id": document.pennylane_id,
-        "number": document.number,
-        "status": document.status,
-        "amount": str(document.amount_incl_tax),
-    }
-    label = DOCUMENTS[kind]
-    if document.number:
-        message = _("%(doc)s %(number)s créé(e) dans Pennylane (%(status)s)") % {
-            "doc": label,
-            "number": document.number,
-            "status": _("brouillon") if document.draft else document.status,
-        }
-    else:  # a draft has no number until it is finalized in Pennylane
-        message = _("%(doc)s brouillon créé(e) dans Pennylane (identifiant %(id)s)") % {
-            "doc": label,
-            "id": document.pennylane_id,
-        }
-    if sent:
-        message += _(" et envoyé(e) par e-mail")
-    return Outcome(
-        message=message, request=steps.request, response=steps.response, document_external_reference=ref
-    )
+    return run(firing, steps)
 
 
-def _document_update(document: Any, remote: dict[str, Any], kind: str) -> None:
-    document.pennylane_id = remote["id"]
-    document.number = remote.get("invoice_number" if kind == "invoice" else "quote_number") or ""
-    document.status = remote.get("status") or ""
-    document.draft = bool(remote.get("draft", False))
-    document.currency = remote.get("currency") or "EUR"
-    document.amount_excl_tax = remote.get("currency_amount_before_tax") or "0"
-    document.amount_incl_tax = remote.get("currency_amount") or remote.get("amount") or "0"
-    if not document.draft and document.finalized_at is None and kind == "invoice":
-        document.finalized_at = timezone.now()
-    document.save()
-
-
-def _send_if_asked(
-    call: Any, document: Any, config: dict[str, Any], activity: Activity, steps: Steps
-) -> bool:
-    if not config["send_email"] or document.sent_at is not None:
-        return document.sent_at is not None
-    if document.kind == "invoice" and document.draft:
-        return False
-    recipients = list(config["extra_recipients"]) or None
-    if recipients is None and not (activity.customer and activity.customer.emails):
-        steps.add("send_email", 0, "skipped", "client sans e-mail")
-        return False
-    start = time.monotonic()
-    if document.kind == "invoice":
-        call(lambda client: client.invoice_send_by_email(document.pennylane_id, recipients=recipients))
-    else:
-        call(lambda client: client.quote_send_by_email(document.pennylane_id, recipients=recipients))
-    steps.add("send_email", _ms(start))
-    document.sent_at = timezone.now()
-    document.save(update_fields=["sent_at", "updated_at"])
-    return True
-
-
-__all__ = [
-    "LABEL",
-    "PermanentFailure",
-    "SkipFiring",
-    "clean_config",
-    "default_config",
-    "dt",
-    "execute",
-    "preview",
-    "problems",
-]
+__all__ = ["LABEL", "clean_config", "default_config", "execute", "preview", "problems"]
