@@ -4,7 +4,7 @@ from django.core.management.base import SystemCheckError
 
 
 def test_deploy_check_refuses_the_development_keys():
-    with pytest.raises(SystemCheckError, match="cadulis.E002"):
+    with pytest.raises(SystemCheckError, match=r"cadulis\.E002"):
         call_command("check", "--deploy", "--fail-level", "ERROR")
 
 
