@@ -3,6 +3,12 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
 
+@pytest.fixture(autouse=True)
+def _no_async_unsafe(monkeypatch):
+    # Browser tests set it for Playwright; Django's deploy check (rightly) refuses it.
+    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)
+
+
 def test_deploy_check_refuses_the_development_keys():
     with pytest.raises(SystemCheckError, match=r"cadulis\.E002"):
         call_command("check", "--deploy", "--fail-level", "ERROR")
