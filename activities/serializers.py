@@ -14,6 +14,7 @@ from catalog.models import ActivityType
 from catalog.serializers import BillingLinesField, TotalsSerializer, clean_billing_lines
 
 from .models import Activity, Customer, CustomerKind, HistoryEntry
+from .services import CUSTOMER_FIELDS
 from .status import CancelReason, allowed_actions
 
 # --- customers ------------------------------------------------------------------------------
@@ -58,25 +59,7 @@ class CustomerOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Customer
-        fields = [
-            "id",
-            "kind",
-            "reference",
-            "display_name",
-            "name",
-            "first_name",
-            "last_name",
-            "emails",
-            "phone",
-            "address",
-            "postal_code",
-            "city",
-            "country",
-            "vat_number",
-            "siren",
-            "created_at",
-            "updated_at",
-        ]
+        fields = ["id", "display_name", *CUSTOMER_FIELDS, "created_at", "updated_at"]
         read_only_fields = fields
 
 
