@@ -62,6 +62,21 @@ class BusinessUnitViewMixin(generics.GenericAPIView):
         return context
 
 
+def unique_reference(
+    serializer: serializers.Serializer, model: type[Model], value: str, message: str | None = None
+) -> str:
+    """References are unique per business unit: say so on the field rather than fail on the constraint."""
+    value = value.strip()
+    business_unit = serializer.context.get("business_unit")
+    if value and business_unit is not None:
+        others = model._default_manager.filter(business_unit=business_unit, reference=value)
+        if serializer.instance is not None:
+            others = others.exclude(pk=serializer.instance.pk)
+        if others.exists():
+            raise serializers.ValidationError(message or _("Cette référence est déjà utilisée."))
+    return value
+
+
 class BusinessUnitRelatedField(serializers.PrimaryKeyRelatedField):
     """A primary key resolved inside the principal's business unit only.
 

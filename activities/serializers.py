@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.api import BusinessUnitRelatedField
+from accounts.api import BusinessUnitRelatedField, unique_reference
 from accounts.models import User
 from catalog.models import ActivityType
 from catalog.serializers import BillingLinesField, TotalsSerializer, clean_billing_lines
@@ -18,21 +17,6 @@ from .services import CUSTOMER_FIELDS
 from .status import CancelReason, allowed_actions
 
 # --- customers ------------------------------------------------------------------------------
-
-
-def _unique_reference(
-    serializer: serializers.Serializer, model: type[Customer | Activity], value: str
-) -> str:
-    """References are unique per business unit: say so on the field rather than fail on the constraint."""
-    value = value.strip()
-    business_unit = serializer.context.get("business_unit")
-    if value and business_unit is not None:
-        others = model.objects.filter(business_unit=business_unit, reference=value)
-        if serializer.instance is not None:
-            others = others.exclude(pk=serializer.instance.pk)
-        if others.exists():
-            raise serializers.ValidationError(_("Cette référence est déjà utilisée."))
-    return value
 
 
 class CustomerInputSerializer(serializers.Serializer):
@@ -51,7 +35,7 @@ class CustomerInputSerializer(serializers.Serializer):
     siren = serializers.CharField(max_length=11, required=False, allow_blank=True)
 
     def validate_reference(self, value: str) -> str:
-        return _unique_reference(self, Customer, value)
+        return unique_reference(self, Customer, value)
 
 
 class CustomerOutputSerializer(serializers.ModelSerializer):
@@ -114,7 +98,7 @@ class ActivityInputSerializer(serializers.Serializer):
     )
 
     def validate_reference(self, value: str) -> str:
-        return _unique_reference(self, Activity, value)
+        return unique_reference(self, Activity, value)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if "billing_lines" in attrs:

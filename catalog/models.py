@@ -1,5 +1,4 @@
 from datetime import timedelta
-from decimal import Decimal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -65,6 +64,3 @@ class ActivityType(models.Model):
     @property
     def default_duration_minutes(self) -> int:
         return int(self.default_duration.total_seconds() // 60)
-
-
-__all__ = ["ActivityType", "Decimal", "OperationType"]

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.api import unique_reference
+
 from . import billing
 from .models import ActivityType, OperationType
 from .vat import VAT_RATES
@@ -68,15 +70,9 @@ class ActivityTypeInputSerializer(serializers.Serializer):
     default_billing_lines = BillingLinesField(required=False)
 
     def validate_reference(self, value: str) -> str:
-        value = value.strip()
-        business_unit = self.context.get("business_unit")
-        if value and business_unit is not None:
-            others = ActivityType.objects.filter(business_unit=business_unit, reference=value)
-            if self.instance is not None:
-                others = others.exclude(pk=self.instance.pk)
-            if others.exists():
-                raise serializers.ValidationError(_("Un type d'activité utilise déjà cette référence."))
-        return value
+        return unique_reference(
+            self, ActivityType, value, _("Un type d'activité utilise déjà cette référence.")
+        )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if "default_billing_lines" in attrs:

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import BusinessUnit, User
+from accounts.models import BusinessUnit
 from accounts.principal import Actor, Principal
 from activities import history
 from activities.models import Activity
@@ -259,6 +259,3 @@ def trigger_preview(*, trigger: Trigger, activity: Activity) -> dict[str, Any]:
 
 def trigger_problems(trigger: Trigger, *, probe: bool = True) -> list[Any]:
     return types.get(trigger.trigger_type).problems(trigger, probe=probe)
-
-
-__all__ = ["User"]

@@ -5,6 +5,8 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from activities.services import EDITABLE_FIELDS
+
 SETTINGS = settings(
     max_examples=60,
     deadline=None,
@@ -56,21 +58,7 @@ JUNK = st.one_of(
     st.lists(st.one_of(st.integers(), st.text(max_size=20)), max_size=3),
     st.dictionaries(st.text(max_size=10), st.one_of(st.integers(), st.text(max_size=10)), max_size=3),
 )
-ACTIVITY_FIELDS = [
-    "title",
-    "reference",
-    "activity_type",
-    "customer",
-    "address",
-    "postal_code",
-    "city",
-    "scheduled_start",
-    "scheduled_end",
-    "comment",
-    "custom_fields",
-    "billing_lines",
-    "assignees",
-]
+ACTIVITY_FIELDS = [*EDITABLE_FIELDS, "assignees"]
 LINE_FIELDS = ["label", "quantity", "unit", "unit_price", "vat_rate", "description"]
 
 

@@ -10,7 +10,6 @@ exists.
 from __future__ import annotations
 
 import time
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -219,4 +218,4 @@ def _send_if_asked(
     return True
 
 
-__all__ = ["execute", "external_reference", "timedelta"]
+__all__ = ["execute", "external_reference"]
