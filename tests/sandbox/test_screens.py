@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 import requests
 
+from .conftest import TODAY
+
 pytestmark = pytest.mark.sandbox
 
-YEAR = dt.date.today().year
+YEAR = TODAY.year
 
 
 def page(sandbox, path: str) -> str:
@@ -61,7 +61,7 @@ def test_the_settings_page_configures_numbering(api_no_numbering):
     customer = api.company_customer()
     invoice = api.invoice(customer["id"])
     assert invoice.status_code == 201
-    assert invoice.json()["invoice_number"] == f"FAC-{dt.date.today():%Y%m}-0042"
+    assert invoice.json()["invoice_number"] == f"FAC-{TODAY:%Y%m}-0042"
     assert api.quote(customer["id"]).status_code == 422
 
 
